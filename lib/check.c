@@ -1,0 +1,768 @@
+/*
+ * check.c: validate a snapshot's records, one by one and across them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "record.h"
+
+/* An id of a kind, from a file name, and the file that bears it. */
+struct idref {
+	const char *id;		/* NUL-terminated copy */
+	const char *path;	/* the snapshot's */
+};
+
+/* A value of a unique field, and where it stands. */
+struct uval {
+	const struct enas_field *f;
+	char *value;
+	char *file;
+	int line, col;
+	int checked;
+};
+
+struct kind {
+	struct enas_rules *rules;
+	char *prefix;		/* "records/cases/" */
+	struct idref *ids;	/* sorted by id; NULL until needed */
+	size_t nids;
+	int ids_built;
+	int has_unique;
+	int checked;		/* some record of it was checked */
+	int full;		/* every record of it was checked */
+};
+
+struct enas_checker {
+	const struct enas_snapshot *snap;
+	enas_diag_fn fn;
+	void *ctx;
+	struct kind *kinds;
+	size_t nkinds;
+	int errors;
+	char *done;		/* per entry: checked already */
+	struct uval *uvals;
+	size_t nuvals, cap;
+	struct enas_buf buf;
+	struct enas_buf broken;	/* "\0kind\0" of each broken rules file */
+};
+
+static void
+counting(void *ctx, const struct enas_diag *d)
+{
+	struct enas_checker *c = ctx;
+
+	if (d->level == ENAS_ERROR)
+		c->errors++;
+	if (c->fn)
+		c->fn(c->ctx, d);
+}
+
+static int
+ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* The file name without directory and ".yaml", into buf. */
+static const char *
+stem(const char *path, char *buf, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n >= 5 && strcmp(base + n - 5, ".yaml") == 0)
+		n -= 5;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, base, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Whether kind's rules file was there but broken (reported already). */
+static int
+is_broken(const struct enas_checker *c, const char *kind)
+{
+	size_t i, n = strlen(kind);
+
+	for (i = 0; i + n + 2 <= c->broken.len; i++)
+		if (c->broken.data[i] == '\0' &&
+		    memcmp(c->broken.data + i + 1, kind, n) == 0 &&
+		    c->broken.data[i + n + 1] == '\0')
+			return 1;
+	return 0;
+}
+
+static int
+load_rules(struct enas_checker *c)
+{
+	const struct enas_snapshot *s = c->snap;
+	const struct enas_entry *e;
+	struct enas_rules *r;
+	struct enas_buf name = ENAS_BUF_INIT;
+	char want[128];
+	size_t i, j, plen = strlen(ENAS_RULES_DIR "/");
+	int rc = 0, broken = 0;
+
+	for (i = 0; i < s->n; i++) {
+		e = &s->entries[i];
+		if (strncmp(e->path, ENAS_RULES_DIR "/", plen) != 0 ||
+		    strchr(e->path + plen, '/') || !ends_with(e->path, ".yaml"))
+			continue;
+		name.len = 0;
+		if ((rc = enas_buf_printf(&name, "%s%s", s->prefix,
+		    e->path)) < 0)
+			goto out;
+		if ((rc = enas_snapshot_read(s, e, &c->buf,
+		    ENAS_RECORD_MAX + 1)) < 0) {
+			if (rc != ENAS_EDATA)
+				goto out;
+			enas_diag_report(counting, c, name.data, 0, 0,
+			    ENAS_ERROR, NULL, NULL, "%s", enas_error_last());
+			broken = 1;
+			continue;
+		}
+		rc = enas_rules_load(&r, c->buf.data, c->buf.len, name.data,
+		    counting, c);
+		if (rc == ENAS_ENOMEM)
+			goto out;
+		if (rc < 0) {
+			broken = 1;
+			if (enas_buf_add(&c->broken, "", 1) < 0 ||
+			    enas_buf_puts(&c->broken, stem(e->path, want,
+			    sizeof(want))) < 0 || enas_buf_add(&c->broken, "",
+			    1) < 0) {
+				rc = ENAS_ENOMEM;
+				goto out;
+			}
+			continue;
+		}
+		if (strcmp(stem(e->path, want, sizeof(want)), r->kind) != 0) {
+			enas_diag_report(counting, c, name.data, 1, 1,
+			    ENAS_ERROR, "kind", NULL, "'%s' differs from the "
+			    "file name %s.yaml", r->kind, want);
+			broken = 1;
+		}
+		c->kinds[c->nkinds++].rules = r;
+		name.len = 0;
+		if ((rc = enas_buf_printf(&name, ENAS_RECORDS_DIR "/%s/",
+		    r->dir)) < 0)
+			goto out;
+		if (!(c->kinds[c->nkinds - 1].prefix = enas_strdup(name.data)))
+			goto nomem;
+	}
+	if (!c->nkinds && !broken) {
+		enas_diag_report(counting, c, ENAS_RULES_DIR, 0, 0, ENAS_ERROR,
+		    NULL, NULL, "no rules in %s%s: this is not a records "
+		    "repository (run 'enas init')", s->prefix, ENAS_RULES_DIR);
+		broken = 1;
+	}
+	/* Kinds must not share a directory, and refs must name a kind. */
+	for (i = 0; i < c->nkinds; i++) {
+		r = c->kinds[i].rules;
+		for (j = 0; j < i; j++)
+			if (strcmp(c->kinds[j].rules->dir, r->dir) == 0) {
+				enas_diag_report(counting, c, r->file, 1, 1,
+				    ENAS_ERROR, "dir", NULL, "'%s' is also the "
+				    "directory of %s", r->dir,
+				    c->kinds[j].rules->file);
+				broken = 1;
+			}
+		for (j = 0; j < r->nfields; j++) {
+			c->kinds[i].has_unique |= r->fields[j].unique &&
+			    strcmp(r->fields[j].path, "id") != 0;
+			if (r->fields[j].ref &&
+			    !enas_checker_rules(c, r->fields[j].ref) &&
+			    !is_broken(c, r->fields[j].ref)) {
+				enas_diag_report(counting, c, r->file,
+				    r->fields[j].line, r->fields[j].col,
+				    ENAS_ERROR, r->fields[j].path, NULL,
+				    "ref: there are no rules for a kind '%s'",
+				    r->fields[j].ref);
+				broken = 1;
+			}
+		}
+	}
+	rc = broken ? ENAS_ERULES : 0;
+	goto out;
+nomem:
+	rc = ENAS_ENOMEM;
+out:
+	enas_buf_free(&name);
+	return rc;
+}
+
+int
+enas_checker_new(struct enas_checker **out, const struct enas_snapshot *snap,
+    enas_diag_fn fn, void *ctx)
+{
+	struct enas_checker *c;
+	int rc;
+
+	*out = NULL;
+	if (!(c = enas_calloc(1, sizeof(*c))))
+		return ENAS_ENOMEM;
+	c->snap = snap;
+	c->fn = fn;
+	c->ctx = ctx;
+	if (!(c->kinds = enas_calloc(snap->n + 1, sizeof(*c->kinds))) ||
+	    !(c->done = enas_calloc(snap->n + 1, 1))) {
+		enas_checker_free(c);
+		return ENAS_ENOMEM;
+	}
+	if ((rc = load_rules(c)) < 0) {
+		enas_checker_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void
+enas_checker_free(struct enas_checker *c)
+{
+	size_t i, j;
+
+	if (!c)
+		return;
+	for (i = 0; c->kinds && i < c->nkinds; i++) {
+		enas_rules_free(c->kinds[i].rules);
+		free(c->kinds[i].prefix);
+		for (j = 0; j < c->kinds[i].nids; j++)
+			free((char *)c->kinds[i].ids[j].id);
+		free(c->kinds[i].ids);
+	}
+	for (i = 0; i < c->nuvals; i++) {
+		free(c->uvals[i].value);
+		free(c->uvals[i].file);
+	}
+	free(c->uvals);
+	free(c->kinds);
+	free(c->done);
+	enas_buf_free(&c->buf);
+	enas_buf_free(&c->broken);
+	free(c);
+}
+
+static struct kind *
+find_kind(const struct enas_checker *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nkinds; i++)
+		if (strcmp(c->kinds[i].rules->kind, name) == 0 ||
+		    strcmp(c->kinds[i].rules->dir, name) == 0)
+			return &c->kinds[i];
+	return NULL;
+}
+
+const struct enas_rules *
+enas_checker_rules(const struct enas_checker *c, const char *name)
+{
+	struct kind *k = find_kind(c, name);
+
+	return k ? k->rules : NULL;
+}
+
+size_t
+enas_checker_nkinds(const struct enas_checker *c)
+{
+	return c->nkinds;
+}
+
+const struct enas_rules *
+enas_checker_kind(const struct enas_checker *c, size_t i)
+{
+	return i < c->nkinds ? c->kinds[i].rules : NULL;
+}
+
+int
+enas_checker_errors(const struct enas_checker *c)
+{
+	return c->errors;
+}
+
+/* The kind whose directory holds path, or NULL. */
+static struct kind *
+kind_of_path(const struct enas_checker *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->nkinds; i++)
+		if (strncmp(path, c->kinds[i].prefix,
+		    strlen(c->kinds[i].prefix)) == 0)
+			return &c->kinds[i];
+	return NULL;
+}
+
+static int
+cmp_idref(const void *a, const void *b)
+{
+	const struct idref *x = a, *y = b;
+	int d = strcmp(x->id, y->id);
+
+	return d ? d : strcmp(x->path, y->path);
+}
+
+/* Which file names of a kind's directory are ids: built once. */
+static int
+build_ids(struct enas_checker *c, struct kind *k)
+{
+	const struct enas_snapshot *s = c->snap;
+	size_t i, plen = strlen(k->prefix);
+	char buf[256];
+	const char *base;
+
+	if (k->ids_built)
+		return 0;
+	if (!(k->ids = enas_calloc(s->n + 1, sizeof(*k->ids))))
+		return ENAS_ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		if (strncmp(s->entries[i].path, k->prefix, plen) != 0 ||
+		    !ends_with(s->entries[i].path, ".yaml"))
+			continue;
+		base = strrchr(s->entries[i].path, '/') + 1;
+		if (base[0] == '.')
+			continue;
+		if (!(k->ids[k->nids].id = enas_strdup(stem(
+		    s->entries[i].path, buf, sizeof(buf)))))
+			return ENAS_ENOMEM;
+		k->ids[k->nids++].path = s->entries[i].path;
+	}
+	qsort(k->ids, k->nids, sizeof(*k->ids), cmp_idref);
+	k->ids_built = 1;
+	return 0;
+}
+
+/* The first index in k->ids with this id, or -1. */
+static long
+find_id(const struct kind *k, const char *id)
+{
+	size_t lo = 0, hi = k->nids, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strcmp(k->ids[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->nids && strcmp(k->ids[lo].id, id) == 0 ? (long)lo : -1;
+}
+
+struct refcheck {
+	struct enas_checker *c;
+	struct kind *target;
+	const struct enas_field *f;
+	const char *file;
+	int status;
+};
+
+static int
+check_ref(void *ctx, const struct enas_node *n)
+{
+	struct refcheck *rc = ctx;
+	const struct enas_node *item;
+
+	if (n->type == ENAS_SEQ) {
+		for (item = n->child; item; item = item->next)
+			check_ref(ctx, item);
+		return 0;
+	}
+	if (n->type != ENAS_SCALAR || n->len == 0 ||
+	    memchr(n->value, '\0', n->len))
+		return 0;
+	if (find_id(rc->target, n->value) < 0)
+		enas_diag_report(counting, rc->c, rc->file, n->line, n->col,
+		    rc->f->level, rc->f->path, rc->f->message, "no %s record "
+		    "has the id '%.*s'", rc->target->rules->kind,
+		    n->len > 40 ? 40 : (int)n->len, n->value);
+	return 0;
+}
+
+static int
+collect_unique(struct enas_checker *c, const struct enas_field *f,
+    const struct enas_node *n, const char *file, int checked)
+{
+	struct uval *u;
+
+	if (n->type != ENAS_SCALAR || n->len == 0)
+		return 0;
+	if (c->nuvals == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		if (!(u = enas_realloc(c->uvals, c->cap * sizeof(*u))))
+			return ENAS_ENOMEM;
+		c->uvals = u;
+	}
+	u = &c->uvals[c->nuvals];
+	u->f = f;
+	u->line = n->line;
+	u->col = n->col;
+	u->checked = checked;
+	if (!(u->value = enas_strndup(n->value, n->len)))
+		return ENAS_ENOMEM;
+	if (!(u->file = enas_strdup(file))) {
+		free(u->value);
+		return ENAS_ENOMEM;
+	}
+	c->nuvals++;
+	return 0;
+}
+
+struct ucollect {
+	struct enas_checker *c;
+	const struct enas_field *f;
+	const char *file;
+	int checked;
+	int status;
+};
+
+static int
+each_unique(void *ctx, const struct enas_node *n)
+{
+	struct ucollect *u = ctx;
+
+	if ((u->status = collect_unique(u->c, u->f, n, u->file,
+	    u->checked)) < 0)
+		return 1;
+	return 0;
+}
+
+static int
+unique_values(struct enas_checker *c, const struct enas_rules *r,
+    const struct enas_record *rec, int checked)
+{
+	struct ucollect u = { c, NULL, rec->file, checked, 0 };
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++) {
+		if (!r->fields[i].unique || strcmp(r->fields[i].path, "id") == 0)
+			continue;
+		u.f = &r->fields[i];
+		enas_node_each(rec->root, u.f->path, each_unique, &u);
+		if (u.status < 0)
+			return u.status;
+	}
+	return 0;
+}
+
+/*
+ * The checks of one parsed record: its rules, its id against its file
+ * name and place, its refs, and duplicate ids.
+ */
+static int
+check_record(struct enas_checker *c, struct kind *k,
+    const struct enas_record *rec, const char *relpath)
+{
+	const struct enas_rules *r = k->rules;
+	const struct enas_node *id;
+	struct enas_buf want = ENAS_BUF_INIT;
+	struct refcheck ref = { c, NULL, NULL, rec->file, 0 };
+	char sbuf[256];
+	size_t i;
+	long at;
+	int rc;
+
+	if ((rc = enas_rules_check(r, rec, counting, c)) < 0)
+		return rc;
+	id = enas_node_get(rec->root, "id");
+	if (relpath && id && id->type == ENAS_SCALAR && id->len) {
+		stem(relpath, sbuf, sizeof(sbuf));
+		if (strlen(sbuf) != id->len || memcmp(sbuf, id->value,
+		    id->len) != 0)
+			enas_diag_report(counting, c, rec->file, id->line,
+			    id->col, ENAS_ERROR, "id", NULL, "'%.*s' differs "
+			    "from the file name %s.yaml; a record's file is "
+			    "named by its id", id->len > 40 ? 40 :
+			    (int)id->len, id->value, sbuf);
+		else if (enas_rules_record_path(&want, r, rec) == 0 &&
+		    (strncmp(relpath, k->prefix, strlen(k->prefix)) != 0 ||
+		    strcmp(relpath + strlen(k->prefix), want.data) != 0))
+			enas_diag_report(counting, c, rec->file, id->line,
+			    id->col, ENAS_ERROR, "id", NULL, "the record belongs "
+			    "at %s%s (path: %s); move it there with git mv",
+			    k->prefix, want.data, r->path);
+		if ((rc = build_ids(c, k)) < 0)
+			goto out;
+		if ((at = find_id(k, sbuf)) >= 0)
+			for (i = (size_t)at; i < k->nids &&
+			    strcmp(k->ids[i].id, sbuf) == 0; i++)
+				if (strcmp(k->ids[i].path, relpath) != 0)
+					enas_diag_report(counting, c, rec->file,
+					    id->line, id->col, ENAS_ERROR, "id",
+					    NULL, "duplicate id: %s is also the "
+					    "id of %s; renumber one of them (a "
+					    "new id, its file renamed to match)",
+					    sbuf, k->ids[i].path);
+	}
+	for (i = 0; i < r->nfields; i++) {
+		if (!r->fields[i].ref)
+			continue;
+		ref.f = &r->fields[i];
+		ref.target = find_kind(c, ref.f->ref);
+		if ((rc = build_ids(c, ref.target)) < 0)
+			goto out;
+		enas_node_each(rec->root, ref.f->path, check_ref, &ref);
+	}
+	if (k->has_unique)
+		rc = unique_values(c, r, rec, 1);
+	k->checked = 1;
+out:
+	enas_buf_free(&want);
+	return rc;
+}
+
+/* The kind whose id pattern a record's id matches, or NULL. */
+static struct kind *
+kind_of_record(const struct enas_checker *c, const struct enas_record *rec)
+{
+	const struct enas_node *id = enas_node_get(rec->root, "id");
+	size_t i;
+
+	if (!id || id->type != ENAS_SCALAR)
+		return NULL;
+	for (i = 0; i < c->nkinds; i++)
+		if (enas_rules_id_ok(c->kinds[i].rules, id->value, id->len))
+			return &c->kinds[i];
+	return NULL;
+}
+
+int
+enas_checker_buffer(struct enas_checker *c, const char *name,
+    const char *relpath, const char *buf, size_t len)
+{
+	struct enas_record *rec = NULL;
+	struct kind *k = NULL;
+	int rc;
+
+	if (relpath && !(k = kind_of_path(c, relpath)))
+		return 0;	/* not a record: nothing to say */
+	rc = enas_record_parse(&rec, buf, len, name, 0, counting, c);
+	if (rc == ENAS_EDATA)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (!k && !(k = kind_of_record(c, rec))) {
+		enas_diag_report(counting, c, name, 1, 1, ENAS_ERROR, "id",
+		    NULL, "cannot tell the record's kind: its id matches no "
+		    "kind's id pattern in %s", ENAS_RULES_DIR);
+		rc = 0;
+	} else
+		rc = check_record(c, k, rec, relpath);
+	enas_record_free(rec);
+	return rc;
+}
+
+int
+enas_checker_entry(struct enas_checker *c, const struct enas_entry *e)
+{
+	const struct enas_snapshot *s = c->snap;
+	struct enas_buf name = ENAS_BUF_INIT;
+	struct kind *k;
+	const char *base;
+	int rc = 0;
+
+	if (e >= s->entries && e < s->entries + s->n) {
+		if (c->done[e - s->entries])
+			return 0;
+		c->done[e - s->entries] = 1;
+	}
+	if (!(k = kind_of_path(c, e->path)))
+		return 0;
+	base = strrchr(e->path, '/') + 1;
+	if (base[0] == '.')
+		return 0;
+	if (enas_buf_printf(&name, "%s%s", s->prefix, e->path) < 0)
+		return ENAS_ENOMEM;
+	if (!ends_with(e->path, ".yaml")) {
+		enas_diag_report(counting, c, name.data, 0, 0, ENAS_ERROR, NULL,
+		    NULL, "not a record: files in %s are <id>.yaml", k->prefix);
+		goto out;
+	}
+	if (e->conflict) {
+		enas_diag_report(counting, c, name.data, 0, 0, ENAS_ERROR, NULL,
+		    NULL, "unresolved merge conflict: resolve it, then git add "
+		    "the file");
+		goto out;
+	}
+	if ((rc = enas_snapshot_read(s, e, &c->buf, ENAS_RECORD_MAX + 1)) < 0) {
+		if (rc == ENAS_EDATA) {
+			enas_diag_report(counting, c, name.data, 0, 0,
+			    ENAS_ERROR, NULL, NULL, "%s", enas_error_last());
+			rc = 0;
+		}
+		goto out;
+	}
+	rc = enas_checker_buffer(c, name.data, e->path, c->buf.data,
+	    c->buf.len);
+out:
+	enas_buf_free(&name);
+	return rc;
+}
+
+int
+enas_checker_all(struct enas_checker *c)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->nkinds; i++)
+		c->kinds[i].full = 1;
+	for (i = 0; i < c->snap->n; i++)
+		if ((rc = enas_checker_entry(c, &c->snap->entries[i])) < 0)
+			return rc;
+	return 0;
+}
+
+static int
+check_kind(struct enas_checker *c, struct kind *k)
+{
+	size_t i, plen = strlen(k->prefix);
+	int rc;
+
+	k->full = 1;
+	for (i = 0; i < c->snap->n; i++)
+		if (strncmp(c->snap->entries[i].path, k->prefix, plen) == 0 &&
+		    (rc = enas_checker_entry(c, &c->snap->entries[i])) < 0)
+			return rc;
+	return 0;
+}
+
+int
+enas_checker_changes(struct enas_checker *c, const struct enas_snapshot *base)
+{
+	const struct enas_snapshot *s = c->snap;
+	struct kind *k, *t;
+	size_t i = 0, j = 0, x, y;
+	char *lost = NULL;
+	int d, rc = 0;
+
+	if (!base)
+		return enas_checker_all(c);
+	if (!(lost = enas_calloc(c->nkinds + 1, 1)))
+		return ENAS_ENOMEM;
+	while (i < s->n || j < base->n) {
+		d = i == s->n ? 1 : j == base->n ? -1 :
+		    strcmp(s->entries[i].path, base->entries[j].path);
+		if (d > 0) {	/* gone */
+			if ((k = kind_of_path(c, base->entries[j].path)))
+				lost[k - c->kinds] = 1;
+			else if (strncmp(base->entries[j].path, ENAS_RULES_DIR
+			    "/", strlen(ENAS_RULES_DIR "/")) == 0) {
+				free(lost);
+				return enas_checker_all(c);
+			}
+			j++;
+			continue;
+		}
+		if (d == 0 && git_oid_equal(&s->entries[i].oid,
+		    &base->entries[j].oid) && s->entries[i].mode ==
+		    base->entries[j].mode && !s->entries[i].conflict) {
+			i++, j++;
+			continue;
+		}
+		if (strncmp(s->entries[i].path, ENAS_RULES_DIR "/",
+		    strlen(ENAS_RULES_DIR "/")) == 0) {
+			free(lost);
+			return enas_checker_all(c);
+		}
+		if ((rc = enas_checker_entry(c, &s->entries[i])) < 0)
+			goto out;
+		if (d == 0)
+			j++;
+		i++;
+	}
+	/* A kind that lost records: whoever refers to it is checked again. */
+	for (x = 0; x < c->nkinds; x++) {
+		if (!lost[x])
+			continue;
+		for (y = 0; y < c->nkinds; y++) {
+			t = &c->kinds[y];
+			for (i = 0; i < t->rules->nfields && !t->full; i++)
+				if (t->rules->fields[i].ref && find_kind(c,
+				    t->rules->fields[i].ref) == &c->kinds[x] &&
+				    (rc = check_kind(c, t)) < 0)
+					goto out;
+		}
+	}
+out:
+	free(lost);
+	return rc;
+}
+
+static int
+cmp_uval(const void *a, const void *b)
+{
+	const struct uval *x = a, *y = b;
+	int d;
+
+	if (x->f != y->f)
+		return x->f < y->f ? -1 : 1;
+	if ((d = strcmp(x->value, y->value)))
+		return d;
+	return strcmp(x->file, y->file);
+}
+
+int
+enas_checker_finish(struct enas_checker *c)
+{
+	const struct enas_snapshot *s = c->snap;
+	struct enas_record *rec;
+	struct enas_buf name = ENAS_BUF_INIT;
+	struct kind *k;
+	size_t i, j, n;
+	int rc = 0;
+
+	/* Values of records not checked, for the kinds that need them. */
+	for (i = 0; i < s->n; i++) {
+		if (c->done[i] || !(k = kind_of_path(c, s->entries[i].path)) ||
+		    !k->has_unique || !k->checked || k->full ||
+		    !ends_with(s->entries[i].path, ".yaml"))
+			continue;
+		name.len = 0;
+		if ((rc = enas_buf_printf(&name, "%s%s", s->prefix,
+		    s->entries[i].path)) < 0)
+			goto out;
+		rc = enas_snapshot_read(s, &s->entries[i], &c->buf,
+		    ENAS_RECORD_MAX + 1);
+		if (rc == ENAS_EDATA)
+			continue;
+		if (rc < 0)
+			goto out;
+		if (enas_record_parse(&rec, c->buf.data, c->buf.len,
+		    name.data, 0, NULL, NULL) < 0)
+			continue;
+		rc = unique_values(c, k->rules, rec, 0);
+		enas_record_free(rec);
+		if (rc < 0)
+			goto out;
+	}
+	if (c->nuvals)
+		qsort(c->uvals, c->nuvals, sizeof(*c->uvals), cmp_uval);
+	for (i = 0; i < c->nuvals; i = j) {
+		for (j = i + 1; j < c->nuvals && c->uvals[j].f ==
+		    c->uvals[i].f && strcmp(c->uvals[j].value,
+		    c->uvals[i].value) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (n = i; n < j; n++)
+			if (c->uvals[n].checked)
+				enas_diag_report(counting, c, c->uvals[n].file,
+				    c->uvals[n].line, c->uvals[n].col,
+				    c->uvals[n].f->level, c->uvals[n].f->path,
+				    c->uvals[n].f->message, "'%.40s' is not "
+				    "unique: %s has it too", c->uvals[n].value,
+				    c->uvals[n == i ? i + 1 : i].file);
+	}
+	rc = 0;
+out:
+	enas_buf_free(&name);
+	return rc;
+}

@@ -1,0 +1,424 @@
+/*
+ * repo.c: open a records repository and take snapshots of its records.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo.h"
+
+struct enas_repo {
+	git_repository *git;
+};
+
+int
+enas_repo_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return enas_error_set(ENAS_EGIT, "%s: %s", what,
+	    e && e->message ? e->message : "unknown libgit2 error");
+}
+
+int
+enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
+{
+	struct enas_repo *r;
+	int rc;
+
+	*out = NULL;
+	if (git_libgit2_init() < 0)
+		return enas_repo_error("cannot start libgit2");
+	if (!(r = enas_calloc(1, sizeof(*r)))) {
+		git_libgit2_shutdown();
+		return ENAS_ENOMEM;
+	}
+	if (flags & ENAS_REPO_FROM_ENV)
+		rc = git_repository_open_ext(&r->git, NULL,
+		    GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	else
+		rc = git_repository_open_ext(&r->git, dir ? dir : ".", 0,
+		    NULL);
+	if (rc < 0) {
+		rc = rc == GIT_ENOTFOUND ? enas_error_set(ENAS_EGIT, "not in a "
+		    "git repository (%s); run 'enas init' or cd into one",
+		    dir ? dir : "or any parent") :
+		    enas_repo_error("cannot open the repository");
+		enas_repo_free(r);
+		return rc;
+	}
+	/*
+	 * libgit2 1.5 cannot walk past a shallow boundary, and a figure or
+	 * a check over history that is not all there would be wrong.
+	 */
+	if (git_repository_is_shallow(r->git) == 1) {
+		enas_repo_free(r);
+		return enas_error_set(ENAS_EGIT, "shallow clone: its history "
+		    "is incomplete, which enas cannot work with; run 'git fetch "
+		    "--unshallow'");
+	}
+	*out = r;
+	return 0;
+}
+
+void
+enas_repo_free(struct enas_repo *r)
+{
+	if (!r)
+		return;
+	git_repository_free(r->git);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+git_repository *
+enas_repo_git(const struct enas_repo *r)
+{
+	return r->git;
+}
+
+const char *
+enas_repo_workdir(const struct enas_repo *r)
+{
+	return git_repository_workdir(r->git);
+}
+
+static int
+add_entry(struct enas_snapshot *s, size_t *cap, const char *path,
+    const git_oid *oid, unsigned mode, int conflict)
+{
+	struct enas_entry *e;
+
+	if (s->n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		if (!(e = enas_realloc(s->entries, *cap * sizeof(*e))))
+			return ENAS_ENOMEM;
+		s->entries = e;
+	}
+	e = &s->entries[s->n];
+	if (!(e->path = enas_strdup(path)))
+		return ENAS_ENOMEM;
+	if (oid)
+		git_oid_cpy(&e->oid, oid);
+	else
+		memset(&e->oid, 0, sizeof(e->oid));
+	e->mode = mode;
+	e->conflict = conflict;
+	s->n++;
+	return 0;
+}
+
+/* Walk the working tree below rel (a path from the top, no slash). */
+static int
+walk_dir(struct enas_snapshot *s, size_t *cap, const char *top,
+    struct enas_buf *rel)
+{
+	struct enas_buf full = ENAS_BUF_INIT;
+	struct dirent *d;
+	struct stat st;
+	size_t len = rel->len;
+	DIR *dir;
+	unsigned mode;
+	int rc = 0;
+
+	if (enas_buf_printf(&full, "%s%s", top, rel->data) < 0)
+		return ENAS_ENOMEM;
+	if (!(dir = opendir(full.data))) {
+		rc = errno == ENOENT ? 0 : enas_error_set(ENAS_EIO, "%s: %s",
+		    full.data, strerror(errno));
+		enas_buf_free(&full);
+		return rc;
+	}
+	while ((d = readdir(dir))) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		rel->len = len;
+		if ((rc = enas_buf_printf(rel, "/%s", d->d_name)) < 0)
+			break;
+		full.len = 0;
+		if ((rc = enas_buf_printf(&full, "%s%s", top, rel->data)) < 0)
+			break;
+		if (lstat(full.data, &st) < 0) {
+			rc = enas_error_set(ENAS_EIO, "%s: %s", full.data,
+			    strerror(errno));
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if ((rc = walk_dir(s, cap, top, rel)) < 0)
+				break;
+			continue;
+		}
+		mode = S_ISREG(st.st_mode) ? (st.st_mode & 0111 ?
+		    GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB) :
+		    S_ISLNK(st.st_mode) ? GIT_FILEMODE_LINK : 0;
+		if ((rc = add_entry(s, cap, rel->data, NULL, mode, 0)) < 0)
+			break;
+	}
+	closedir(dir);
+	rel->len = len;
+	rel->data[len] = '\0';
+	enas_buf_free(&full);
+	return rc;
+}
+
+struct tree_walk {
+	struct enas_snapshot *s;
+	size_t *cap;
+	struct enas_buf path;
+	int rc;
+};
+
+static int
+tree_cb(const char *root, const git_tree_entry *te, void *payload)
+{
+	struct tree_walk *tw = payload;
+	git_filemode_t mode = git_tree_entry_filemode(te);
+
+	if (mode == GIT_FILEMODE_TREE)
+		return 0;
+	tw->path.len = 0;
+	if (enas_buf_printf(&tw->path, ENAS_RECORDS_DIR "/%s%s", root,
+	    git_tree_entry_name(te)) < 0 || add_entry(tw->s, tw->cap,
+	    tw->path.data, git_tree_entry_id(te), (unsigned)mode, 0) < 0) {
+		tw->rc = ENAS_ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct enas_entry *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+static int
+snapshot_tree(struct enas_snapshot *s, git_commit *commit)
+{
+	struct tree_walk tw = { s, NULL, ENAS_BUF_INIT, 0 };
+	git_tree_entry *te = NULL;
+	git_tree *tree = NULL, *sub = NULL;
+	size_t cap = 0;
+	int rc;
+
+	tw.cap = &cap;
+	if (git_commit_tree(&tree, commit) < 0)
+		return enas_repo_error("cannot read the commit's tree");
+	rc = git_tree_entry_bypath(&te, tree, ENAS_RECORDS_DIR);
+	if (rc == GIT_ENOTFOUND) {
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0 || git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+		rc = rc < 0 ? enas_repo_error("cannot read records/") :
+		    enas_error_set(ENAS_EGIT, "records is not a directory in "
+		    "the commit");
+		goto out;
+	}
+	if (git_tree_lookup(&sub, git_tree_owner(tree),
+	    git_tree_entry_id(te)) < 0) {
+		rc = enas_repo_error("cannot read records/");
+		goto out;
+	}
+	if (git_tree_walk(sub, GIT_TREEWALK_PRE, tree_cb, &tw) < 0)
+		rc = tw.rc < 0 ? tw.rc : enas_repo_error("cannot walk records/");
+out:
+	enas_buf_free(&tw.path);
+	git_tree_free(sub);
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	return rc;
+}
+
+static int
+snapshot_index(struct enas_snapshot *s)
+{
+	const git_index_entry *ie;
+	const char *last = NULL;
+	git_index *index = NULL;
+	size_t i, n, cap = 0, plen = strlen(ENAS_RECORDS_DIR "/");
+	int rc = 0, stage;
+
+	if (git_repository_index(&index, s->repo->git) < 0)
+		return enas_repo_error("cannot read the index");
+	if (git_index_read(index, 0) < 0) {
+		rc = enas_repo_error("cannot read the index");
+		goto out;
+	}
+	n = git_index_entrycount(index);
+	for (i = 0; i < n; i++) {
+		ie = git_index_get_byindex(index, i);
+		if (strncmp(ie->path, ENAS_RECORDS_DIR "/", plen) != 0)
+			continue;
+		stage = git_index_entry_stage(ie);
+		if (stage && last && strcmp(last, ie->path) == 0)
+			continue;
+		if ((rc = add_entry(s, &cap, ie->path, &ie->id, ie->mode,
+		    stage != 0)) < 0)
+			goto out;
+		last = s->entries[s->n - 1].path;
+	}
+out:
+	git_index_free(index);
+	return rc;
+}
+
+static int
+snapshot_new(struct enas_snapshot **out, struct enas_repo *repo,
+    enum enas_source source)
+{
+	if (!(*out = enas_calloc(1, sizeof(**out))))
+		return ENAS_ENOMEM;
+	(*out)->repo = repo;
+	(*out)->source = source;
+	return 0;
+}
+
+int
+enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
+    const git_oid *id)
+{
+	struct enas_snapshot *s;
+	git_commit *commit = NULL;
+	git_oid head;
+	int rc;
+
+	*out = NULL;
+	if ((rc = snapshot_new(&s, repo, ENAS_COMMIT)) < 0)
+		return rc;
+	git_oid_cpy(&s->commit, id);
+	if (git_reference_name_to_id(&head, repo->git, "HEAD") < 0 ||
+	    !git_oid_equal(&head, id)) {
+		git_oid_tostr(s->prefix, 8, id);
+		strcat(s->prefix, ":");
+	}
+	if (git_commit_lookup(&commit, repo->git, id) < 0) {
+		rc = enas_repo_error("cannot read the commit");
+		goto fail;
+	}
+	if ((rc = snapshot_tree(s, commit)) < 0)
+		goto fail;
+	git_commit_free(commit);
+	qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	*out = s;
+	return 0;
+fail:
+	git_commit_free(commit);
+	enas_snapshot_free(s);
+	return rc;
+}
+
+int
+enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
+    enum enas_source source, const char *rev)
+{
+	struct enas_buf rel = ENAS_BUF_INIT;
+	struct enas_snapshot *s;
+	git_object *obj = NULL, *peeled = NULL;
+	size_t cap = 0;
+	git_oid id;
+	int rc;
+
+	*out = NULL;
+	if (source == ENAS_COMMIT) {
+		if (!rev && git_repository_head_unborn(repo->git) == 1)
+			return enas_error_set(ENAS_EGIT, "the repository has no "
+			    "commits yet");
+		if (git_revparse_single(&obj, repo->git, rev ? rev : "HEAD") < 0)
+			return enas_error_set(ENAS_EGIT, "'%s' names no commit "
+			    "in this repository", rev ? rev : "HEAD");
+		rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+		git_object_free(obj);
+		if (rc < 0)
+			return enas_error_set(ENAS_EGIT, "'%s' is not a commit",
+			    rev ? rev : "HEAD");
+		git_oid_cpy(&id, git_object_id(peeled));
+		git_object_free(peeled);
+		return enas_snapshot_commit(out, repo, &id);
+	}
+	if ((rc = snapshot_new(&s, repo, source)) < 0)
+		return rc;
+	if (source == ENAS_INDEX)
+		rc = snapshot_index(s);
+	else if (!enas_repo_workdir(repo))
+		rc = enas_error_set(ENAS_EGIT, "a bare repository has no "
+		    "working tree; use -r REV");
+	else if ((rc = enas_buf_puts(&rel, ENAS_RECORDS_DIR)) == 0)
+		rc = walk_dir(s, &cap, enas_repo_workdir(repo), &rel);
+	enas_buf_free(&rel);
+	if (rc < 0) {
+		enas_snapshot_free(s);
+		return rc;
+	}
+	qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	*out = s;
+	return 0;
+}
+
+void
+enas_snapshot_free(struct enas_snapshot *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++)
+		free(s->entries[i].path);
+	free(s->entries);
+	free(s);
+}
+
+const struct enas_entry *
+enas_snapshot_find(const struct enas_snapshot *s, const char *path)
+{
+	struct enas_entry key;
+
+	key.path = (char *)path;
+	return bsearch(&key, s->entries, s->n, sizeof(*s->entries),
+	    cmp_entry);
+}
+
+int
+enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
+    struct enas_buf *b, size_t max)
+{
+	struct enas_buf full = ENAS_BUF_INIT;
+	git_blob *blob;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	b->len = 0;
+	if (e->mode == GIT_FILEMODE_LINK)
+		return enas_error_set(ENAS_EDATA, "is a symbolic link; records "
+		    "are regular files");
+	if (e->mode == GIT_FILEMODE_COMMIT)
+		return enas_error_set(ENAS_EDATA, "is a submodule; records are "
+		    "regular files");
+	if (e->mode != GIT_FILEMODE_BLOB &&
+	    e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return enas_error_set(ENAS_EDATA, "is not a regular file");
+	if (s->source == ENAS_WORKTREE) {
+		if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(s->repo),
+		    e->path) < 0)
+			return ENAS_ENOMEM;
+		rc = enas_file_read(b, full.data, max);
+		enas_buf_free(&full);
+		if (rc == ENAS_EDATA)
+			enas_error_set(rc, "is not a regular file");
+		return rc;
+	}
+	if (git_blob_lookup(&blob, s->repo->git, &e->oid) < 0) {
+		git_oid_tostr(hex, sizeof(hex), &e->oid);
+		return enas_repo_error(hex);
+	}
+	rc = enas_buf_add(b, git_blob_rawcontent(blob),
+	    (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/*
+ * repo.h: a records repository through libgit2, and snapshots of its
+ * records/ directory as the working tree, the index or a commit has it.
+ */
+#ifndef ENAS_REPO_H
+#define ENAS_REPO_H
+
+#include <git2.h>
+
+#include "enas.h"
+
+#define ENAS_RECORDS_DIR "records"
+#define ENAS_RULES_DIR "records/rules"
+
+struct enas_repo;
+
+/* Flags for enas_repo_open(). */
+#define ENAS_REPO_FROM_ENV 0x1	/* honour GIT_DIR, GIT_OBJECT_DIRECTORY... */
+
+/*
+ * Open the repository containing dir (NULL: the current directory),
+ * searching upwards like git.  With ENAS_REPO_FROM_ENV the repository
+ * is opened as git's environment describes it, which is how a hook sees
+ * the objects of a push still in quarantine.  ENAS_EGIT with a message
+ * when there is none, or it is shallow.
+ */
+int enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags);
+
+void enas_repo_free(struct enas_repo *r);
+
+git_repository *enas_repo_git(const struct enas_repo *r);
+
+/* The working tree with a trailing '/', or NULL for a bare repository. */
+const char *enas_repo_workdir(const struct enas_repo *r);
+
+/* Set the last error from libgit2's, prefixed by what failed. */
+int enas_repo_error(const char *what);
+
+enum enas_source {
+	ENAS_WORKTREE,
+	ENAS_INDEX,
+	ENAS_COMMIT
+};
+
+/*
+ * One file under records/: its path from the top of the repository, its
+ * blob id (zero in the working tree) and its git file mode (in the
+ * working tree, made from lstat: a link is GIT_FILEMODE_LINK, anything
+ * not a regular file or directory is 0).
+ */
+struct enas_entry {
+	char *path;
+	git_oid oid;
+	unsigned mode;
+	int conflict;	/* the index holds unmerged stages for it */
+};
+
+/*
+ * Every file under records/ in one source, sorted by path (bytewise, as
+ * git sorts them).  prefix is what names its files in diagnostics:
+ * empty for the working tree, the index and HEAD, "3f2a9c1:" for
+ * another commit.
+ */
+struct enas_snapshot {
+	struct enas_repo *repo;
+	enum enas_source source;
+	git_oid commit;		/* for ENAS_COMMIT */
+	char prefix[16];
+	struct enas_entry *entries;
+	size_t n;
+};
+
+/*
+ * A snapshot of the working tree, the index, or the commit that rev
+ * names (ENAS_COMMIT; NULL means HEAD).  An unborn HEAD, a revision
+ * that names no commit, or a missing or corrupt object is ENAS_EGIT
+ * with a message.
+ */
+int enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
+    enum enas_source source, const char *rev);
+
+/* A snapshot of one commit given by id. */
+int enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
+    const git_oid *commit);
+
+void enas_snapshot_free(struct enas_snapshot *s);
+
+/* The entry at path, or NULL (binary search). */
+const struct enas_entry *enas_snapshot_find(const struct enas_snapshot *s,
+    const char *path);
+
+/*
+ * Read an entry's bytes into b: at most max bytes from the working tree
+ * (see enas_file_read), the whole blob otherwise.  A missing or corrupt
+ * object is ENAS_EGIT; a link or other non-regular file ENAS_EDATA.
+ */
+int enas_snapshot_read(const struct enas_snapshot *s,
+    const struct enas_entry *e, struct enas_buf *b, size_t max);
+
+#endif
