@@ -1,0 +1,309 @@
+/*
+ * enas-check: validate records against the rules of their repository.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "receive.h"
+#include "record.h"
+#include "repo.h"
+
+static int json;
+static int colour;
+static int nprinted;
+static int file_errors;
+static struct enas_buf out = ENAS_BUF_INIT;
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: enas-check [-C dir] [--format=text|json] "
+	    "[-z] file ... | -\n"
+	    "       enas-check [-C dir] [--format=text|json] --all | --staged "
+	    "| -r rev\n"
+	    "       enas-check --pre-receive\n");
+	exit(status);
+}
+
+static void
+print_diag(void *ctx, const struct enas_diag *d)
+{
+	char line[4096];
+
+	(void)ctx;
+	if (json) {
+		if (enas_buf_puts(&out, nprinted ? ",\n  " : "[\n  ") < 0 ||
+		    enas_diag_json(&out, d) < 0)
+			errx(2, "%s", enas_error_last());
+		nprinted++;
+		return;
+	}
+	enas_diag_format(line, sizeof(line), d);
+	if (colour) {
+		const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
+		char *at = strstr(line, lv);
+
+		if (at)
+			fprintf(stderr, "%.*s\033[%sm%s\033[0m%s\n",
+			    (int)(at - line), line, d->level == ENAS_WARNING ?
+			    "1;35" : "1;31", lv, at + strlen(lv));
+		else
+			fprintf(stderr, "%s\n", line);
+	} else
+		fprintf(stderr, "%s\n", line);
+	nprinted++;
+}
+
+/* Exit 2 on a failure that is not the data's. */
+static void
+fail(int rc)
+{
+	if (rc == ENAS_ERULES)
+		exit(2);
+	errx(2, "%s", enas_error_last());
+}
+
+/*
+ * A file named on the command line: its path from the top of the
+ * repository when it is inside the working tree, else NULL.
+ */
+static char *
+relative(const char *workdir, const char *arg)
+{
+	char dir[PATH_MAX], *slash, *res, *copy;
+	const char *base;
+	size_t n;
+
+	if (!workdir || !(copy = strdup(arg)))
+		return NULL;
+	slash = strrchr(copy, '/');
+	if (slash) {
+		*slash = '\0';
+		base = slash + 1;
+		res = realpath(*copy ? copy : "/", dir);
+	} else {
+		base = copy;
+		res = realpath(".", dir);
+	}
+	n = strlen(workdir);
+	if (!res || strncmp(dir, workdir, n - 1) != 0 ||
+	    (dir[n - 1] != '/' && dir[n - 1] != '\0')) {
+		free(copy);
+		return NULL;
+	}
+	if (asprintf(&res, "%s%s%s", dir[n - 1] ? dir + n : "",
+	    dir[n - 1] ? "/" : "", base) < 0)
+		res = NULL;
+	free(copy);
+	return res;
+}
+
+static int
+check_file(struct enas_checker *c, const struct enas_snapshot *snap,
+    const char *workdir, const char *arg)
+{
+	struct enas_buf buf = ENAS_BUF_INIT;
+	const struct enas_entry *e;
+	char *rel = relative(workdir, arg);
+	struct enas_diag d = { arg, 0, 0, ENAS_ERROR, NULL, NULL, NULL };
+	int rc;
+
+	if (rel && (e = enas_snapshot_find(snap, rel)) && e->mode !=
+	    GIT_FILEMODE_LINK && e->mode) {
+		rc = enas_checker_entry(c, e);
+		free(rel);
+		return rc;
+	}
+	rc = enas_file_read(&buf, arg, ENAS_RECORD_MAX + 1);
+	if (rc == 0)
+		rc = enas_checker_buffer(c, arg, NULL, buf.data, buf.len);
+	else if (rc == ENAS_EDATA || rc == ENAS_EIO) {
+		d.msg = enas_error_last();
+		if (strncmp(d.msg, arg, strlen(arg)) == 0 &&
+		    d.msg[strlen(arg)] == ':')
+			d.msg += strlen(arg) + 2;
+		print_diag(NULL, &d);
+		file_errors++;
+		rc = 0;
+	}
+	free(rel);
+	enas_buf_free(&buf);
+	return rc;
+}
+
+static int
+pre_receive(void)
+{
+	struct enas_update *u = NULL;
+	struct enas_repo *repo;
+	char *line = NULL;
+	size_t cap = 0, n = 0, ucap = 0;
+	ssize_t len;
+	int rc;
+
+	if ((rc = enas_repo_open(&repo, NULL, ENAS_REPO_FROM_ENV)) < 0)
+		fail(rc);
+	while ((len = getline(&line, &cap, stdin)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (n == ucap) {
+			ucap = ucap ? ucap * 2 : 16;
+			if (!(u = realloc(u, ucap * sizeof(*u))))
+				err(2, "pre-receive");
+		}
+		if (enas_receive_parse(&u[n], line, (size_t)len) < 0)
+			errx(2, "%s", enas_error_last());
+		n++;
+	}
+	if (ferror(stdin))
+		err(2, "standard input");
+	rc = enas_receive_check(repo, u, n, print_diag, NULL);
+	if (rc < 0)
+		fail(rc);
+	if (rc > 0)
+		fprintf(stderr, "enas-check: push refused: %d commit%s break%s "
+		    "the rules; fix %s (git rebase -i, or a new commit on top "
+		    "that mends it cannot help: every commit is checked) and "
+		    "push again\n", rc, rc == 1 ? "" : "s", rc == 1 ? "s" : "",
+		    rc == 1 ? "it" : "them");
+	free(u);
+	free(line);
+	enas_repo_free(repo);
+	return rc > 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "staged", no_argument, NULL, 's' },
+		{ "rev", required_argument, NULL, 'r' },
+		{ "pre-receive", no_argument, NULL, 'P' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct enas_snapshot *snap = NULL, *base = NULL;
+	struct enas_checker *c = NULL;
+	struct enas_repo *repo = NULL;
+	enum enas_source src = ENAS_WORKTREE;
+	const char *rev = NULL, *dir = NULL;
+	int ch, all = 0, staged = 0, receive = 0, zero = 0, rc, i;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	while ((ch = getopt_long(argc, argv, "aC:hr:sz", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			all = 1;
+			break;
+		case 'C':
+			dir = optarg;
+			break;
+		case 'r':
+			rev = optarg;
+			break;
+		case 's':
+			staged = 1;
+			break;
+		case 'P':
+			receive = 1;
+			break;
+		case 'z':
+			zero = 1;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				json = 1;
+			else if (strcmp(optarg, "text") != 0)
+				usage(stderr, 2);
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (all + staged + receive + (rev != NULL) > 1 ||
+	    ((all || staged || receive || rev) && argc > 0) ||
+	    (!all && !staged && !receive && !rev && argc == 0))
+		usage(stderr, 2);
+	if (dir && chdir(dir) < 0)
+		err(2, "%s", dir);
+	colour = !json && isatty(2) && !getenv("NO_COLOR");
+	if (receive)
+		return pre_receive();
+
+	if ((rc = enas_repo_open(&repo, NULL, staged ? ENAS_REPO_FROM_ENV :
+	    0)) < 0)
+		fail(rc);
+	if (staged)
+		src = ENAS_INDEX;
+	else if (rev)
+		src = ENAS_COMMIT;
+	if ((rc = enas_snapshot_open(&snap, repo, src, rev)) < 0)
+		fail(rc);
+	if ((rc = enas_checker_new(&c, snap, print_diag, NULL)) < 0) {
+		if (json)
+			printf("%s\n]\n", out.data ? out.data : "[");
+		fail(rc);
+	}
+	if (staged) {
+		if (git_repository_head_unborn(enas_repo_git(repo)) != 1 &&
+		    (rc = enas_snapshot_open(&base, repo, ENAS_COMMIT,
+		    NULL)) < 0)
+			fail(rc);
+		rc = enas_checker_changes(c, base);
+	} else if (all || rev)
+		rc = enas_checker_all(c);
+	else {
+		rc = 0;
+		for (i = 0; i < argc && rc >= 0; i++) {
+			if (strcmp(argv[i], "-") != 0) {
+				rc = check_file(c, snap,
+				    enas_repo_workdir(repo), argv[i]);
+				continue;
+			}
+			while (rc >= 0 && (len = getdelim(&line, &cap,
+			    zero ? '\0' : '\n', stdin)) > 0) {
+				if (line[len - 1] == (zero ? '\0' : '\n'))
+					line[--len] = '\0';
+				if (len)
+					rc = check_file(c, snap,
+					    enas_repo_workdir(repo), line);
+			}
+			if (ferror(stdin))
+				err(2, "standard input");
+		}
+		free(line);
+	}
+	if (rc >= 0)
+		rc = enas_checker_finish(c);
+	if (rc < 0)
+		fail(rc);
+	if (json)
+		printf("%s\n", out.data ? out.data : "[");
+	if (json)
+		printf("]\n");
+	rc = enas_checker_errors(c) + file_errors > 0;
+	enas_checker_free(c);
+	enas_snapshot_free(base);
+	enas_snapshot_free(snap);
+	enas_repo_free(repo);
+	enas_buf_free(&out);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(2, "standard output");
+	return rc;
+}
