@@ -135,22 +135,47 @@ enas_diag_report(enas_diag_fn fn, void *ctx, const char *file, int line,
 	fn(ctx, &d);
 }
 
+/*
+ * A file name (or message) as one printable line: control characters (a newline in
+ * a file name would split the diagnostic) become C escapes, like git's
+ * quoted paths.
+ */
+static void
+quote_name(char *buf, size_t size, const char *name)
+{
+	size_t n = 0;
+
+	for (; *name && n + 5 < size; name++) {
+		unsigned char ch = (unsigned char)*name;
+
+		if (ch == '\n' || ch == '\t' || ch < 0x20 || ch == 0x7f) {
+			n += (size_t)snprintf(buf + n, size - n, ch == '\n' ?
+			    "\\n" : ch == '\t' ? "\\t" : "\\%03o", ch);
+		} else
+			buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+}
+
 int
 enas_diag_format(char *buf, size_t size, const struct enas_diag *d)
 {
 	const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
+	char file[1024], msg[2048];
 	int n;
 
+	quote_name(file, sizeof(file), d->file ? d->file : "");
+	quote_name(msg, sizeof(msg), d->msg);
 	if (d->line > 0)
-		n = snprintf(buf, size, "%s:%d:%d: %s: ", d->file, d->line,
+		n = snprintf(buf, size, "%s:%d:%d: %s: ", file, d->line,
 		    d->col > 0 ? d->col : 1, lv);
 	else
-		n = snprintf(buf, size, "%s: %s: ", d->file, lv);
+		n = snprintf(buf, size, "%s: %s: ", file, lv);
 	if (n < 0)
 		return n;
 	n += snprintf(size > (size_t)n ? buf + n : NULL,
 	    size > (size_t)n ? size - n : 0, "%s%s%s%s%s%s",
-	    d->field ? d->field : "", d->field ? ": " : "", d->msg,
+	    d->field ? d->field : "", d->field ? ": " : "", msg,
 	    d->hint ? " (" : "", d->hint ? d->hint : "", d->hint ? ")" : "");
 	return n;
 }
