@@ -414,8 +414,12 @@ enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
 		return rc;
 	}
 	if (git_blob_lookup(&blob, s->repo->git, &e->oid) < 0) {
+		const git_error *ge = git_error_last();
+
 		git_oid_tostr(hex, sizeof(hex), &e->oid);
-		return enas_repo_error(hex);
+		return enas_error_set(ENAS_EGIT, "%s%s: cannot read object %s: "
+		    "%s; the repository is damaged (see git fsck)", s->prefix,
+		    e->path, hex, ge && ge->message ? ge->message : "unknown");
 	}
 	rc = enas_buf_add(b, git_blob_rawcontent(blob),
 	    (size_t)git_blob_rawsize(blob));
