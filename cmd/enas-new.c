@@ -370,7 +370,8 @@ main(int argc, char *argv[])
 			    (rc = enas_file_read(&text, tmpcopy.data,
 			    ENAS_RECORD_MAX + 1)) < 0) {
 				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-				errx(2, "%s; nothing written", enas_error_last());
+				errx(2, "%s; nothing written",
+				    enas_error_last());
 			}
 		}
 		errors = check_text(&path, id, repo, r, &text, drawn, commit,
@@ -394,7 +395,8 @@ main(int argc, char *argv[])
 	for (tries = 0;; tries++) {
 		if ((rc = enas_repo_lock(&lock, repo)) < 0) {
 			if (!noedit)
-				warnx("your record is kept in %s", tmpcopy.data);
+				warnx("your record is kept in %s",
+				    tmpcopy.data);
 			fail(rc);
 		}
 		if (strcmp(id, drawn) != 0 || !taken(repo, r, id))

@@ -54,8 +54,8 @@ name_ok(const char *s)
 	if (!islower((unsigned char)*s))
 		return 0;
 	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '-')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '-')
 			return 0;
 	return 1;
 }

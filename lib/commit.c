@@ -253,10 +253,10 @@ signature(git_signature **out, git_repository *git, const char *role)
 	date = getenv(var);
 	if (!name || !email) {
 		if (git_signature_default(&dflt, git) < 0)
-			return enas_error_set(ENAS_EGIT, "who are you? set your "
-			    "name and e-mail for commits: git config --global "
-			    "user.name 'Your Name'; git config --global "
-			    "user.email you@example.org");
+			return enas_error_set(ENAS_EGIT, "who are you? set "
+			    "your name and e-mail for commits: git config "
+			    "--global user.name 'Your Name'; git config "
+			    "--global user.email you@example.org");
 		if (!name)
 			name = dflt->name;
 		if (!email)
@@ -297,7 +297,8 @@ update_index(struct enas_repo *repo, const struct enas_file_change *ch,
 		if ((e = git_index_read(index, 1)) < 0)
 			break;
 		for (i = 0; i < n && e >= 0; i++)
-			e = ch[i].buf ? git_index_add_bypath(index, ch[i].path) :
+			e = ch[i].buf ?
+			    git_index_add_bypath(index, ch[i].path) :
 			    git_index_remove_bypath(index, ch[i].path);
 		if (e < 0)
 			break;

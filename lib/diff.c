@@ -291,7 +291,8 @@ enas_change_text(struct enas_buf *b, const struct enas_change *c)
 		return ENAS_ENOMEM;
 	if (c->type == ENAS_CHANGED) {
 		if (enas_node_text(b, c->old) < 0 ||
-		    enas_buf_puts(b, " -> ") < 0 || enas_node_text(b, c->new) < 0)
+		    enas_buf_puts(b, " -> ") < 0 ||
+		    enas_node_text(b, c->new) < 0)
 			return ENAS_ENOMEM;
 		return 0;
 	}

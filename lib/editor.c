@@ -52,8 +52,8 @@ enas_editor_run(const char *file)
 			goto out;
 		}
 	if (WIFSIGNALED(status))
-		rc = enas_error_set(ENAS_EIO, "the editor (%.60s) was killed by "
-		    "signal %d", ed, WTERMSIG(status));
+		rc = enas_error_set(ENAS_EIO, "the editor (%.60s) was killed "
+		    "by signal %d", ed, WTERMSIG(status));
 	else if (WEXITSTATUS(status) != 0)
 		rc = enas_error_set(ENAS_EIO, "the editor (%.60s) exited with "
 		    "status %d", ed, WEXITSTATUS(status));

@@ -53,7 +53,8 @@ enas_id_year(const char *id)
 		if ((s == id || s[-1] == '-') && isdigit((unsigned char)s[0]) &&
 		    isdigit((unsigned char)s[1]) &&
 		    isdigit((unsigned char)s[2]) &&
-		    isdigit((unsigned char)s[3]) && (s[4] == '\0' || s[4] == '-'))
+		    isdigit((unsigned char)s[3]) &&
+		    (s[4] == '\0' || s[4] == '-'))
 			return (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
 			    (s[2] - '0') * 10 + (s[3] - '0');
 	}
@@ -86,8 +87,8 @@ enas_id_office(char *buf, size_t size, const struct enas_rules *r,
 			code = 0;
 	if (code) {
 		if (strlen(office) >= size || strlen(office) > 16)
-			return enas_error_set(ENAS_EUSAGE, "office code '%s' is "
-			    "too long", office);
+			return enas_error_set(ENAS_EUSAGE, "office code '%s' "
+			    "is too long", office);
 		strcpy(buf, office);
 		return 0;
 	}
@@ -107,7 +108,8 @@ enas_id_office(char *buf, size_t size, const struct enas_rules *r,
 		if (found++ || n >= size)
 			return enas_error_set(ENAS_EUSAGE, "site '%s' fits "
 			    "several office codes of %s; give the code with "
-			    "--site or git config enas.office", office, r->file);
+			    "--site or git config enas.office", office,
+			    r->file);
 		memcpy(buf, alt, n);
 		buf[n] = '\0';
 	}
@@ -297,7 +299,8 @@ find_in(struct finder *f, git_tree *tree, const char *tmpl)
 			if ((te = git_tree_entry_byname(tree, full.data))) {
 				*f->mode = git_tree_entry_filemode(te);
 				if (f->oid)
-					git_oid_cpy(f->oid, git_tree_entry_id(te));
+					git_oid_cpy(f->oid,
+					    git_tree_entry_id(te));
 				rc = 1;
 			}
 		} else {

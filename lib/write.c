@@ -43,8 +43,8 @@ open_parent(const char *top, const char *relpath, int create,
 		if (n == 0 || n >= sizeof(comp) || (n == 1 && s[0] == '.') ||
 		    (n == 2 && s[0] == '.' && s[1] == '.')) {
 			close(dfd);
-			return enas_error_set(ENAS_EDATA, "%s: not a plain path "
-			    "below the repository", relpath);
+			return enas_error_set(ENAS_EDATA, "%s: not a plain "
+			    "path below the repository", relpath);
 		}
 		if (!slash)
 			break;

@@ -113,18 +113,21 @@ main(void)
 	diff("status: open\n", "status: closed\n", "status: open -> closed",
 	    "a changed scalar");
 	diff("a: 1\n", "a: 1\nclosure:\n  date: 2024-11-02\n",
-	    "closure.date: added 2024-11-02", "an added mapping, by its leaves");
+	    "closure.date: added 2024-11-02",
+	    "an added mapping, by its leaves");
 	diff("a: 1\nb: true\n", "a: 1\n", "b: removed true", "a removed field");
 	diff("a: 1\nb:\n", "a: 1\n", "", "an empty value is absent");
 	diff("c: [a, b]\n", "c: [a, b, c]\n", "c: [a, b] -> [a, b, c]",
 	    "a list, as a whole");
-	diff("r:\n  - to: x\n    s: p\n", "r:\n  - to: x\n    s: a\n  - to: y\n",
+	diff("r:\n  - to: x\n    s: p\n",
+	    "r:\n  - to: x\n    s: a\n  - to: y\n",
 	    "r[0].s: p -> a; r[1]: added", "sequences of mappings, by item");
 	diff("r:\n  - to: x\n  - to: y\n", "r:\n  - to: x\n",
 	    "r[1]: removed", "a removed item");
 	diff("n: 'a: b'\n", "n: \"x\\ty\"\n", "n: \"a: b\" -> \"x\\ty\"",
 	    "values that need quotes are quoted");
-	diff("n: a\n", "n:\n  m: b\n", "n: a -> {m: b}", "a scalar become a mapping");
+	diff("n: a\n", "n:\n  m: b\n", "n: a -> {m: b}",
+	    "a scalar become a mapping");
 	fields("a: 1\nr:\n  - x: 1\n", "a: 2\nr:\n  - x: 2\n    y: 3\n",
 	    "a, r[0].x, r[0].y");
 
@@ -136,7 +139,8 @@ main(void)
 	    "a sequence at its key's column is its child");
 	tidy("id: X\nt: \"a\n  # b\"\n", 0, "id: X\nt: \"a\n  # b\"\n",
 	    "a comment-like line inside a quoted value: left as it was");
-	tidy("id: [\n", 0, "id: [\n", "text that does not parse: left as it was");
+	tidy("id: [\n", 0, "id: [\n",
+	    "text that does not parse: left as it was");
 
 	ok(enas_id_safe("NDR-2024-7K3QP") && enas_id_safe("bayti_2"),
 	    "ids of letters, digits, - and _ are safe");
@@ -144,8 +148,9 @@ main(void)
 	    !enas_id_safe("a/b") && !enas_id_safe(".") &&
 	    !enas_id_safe("NDR-2024-7K3Q\xc3\x89") && !enas_id_safe("a b"),
 	    "empty, leading '-', dots, slashes, non-ASCII, spaces are not");
-	ok(enas_id_year("NDR-2024-7K3QP") == 2024 && enas_id_year("SES-2023-A") ==
-	    2023 && enas_id_year("bayti") == -1 && enas_id_year("X-20245") == -1,
+	ok(enas_id_year("NDR-2024-7K3QP") == 2024 &&
+	    enas_id_year("SES-2023-A") == 2023 &&
+	    enas_id_year("bayti") == -1 && enas_id_year("X-20245") == -1,
 	    "the year of an id");
 
 	printf("1..%d\n", ntest);
