@@ -396,7 +396,11 @@ main(int argc, char *argv[])
 	if (commit) {
 		if ((rc = head_blob(&base, &hid, repo, oldpath)) < 0)
 			fail(rc);
-		message(&msg, r, id, rc ? &base : &orig, &text);
+		if (rc == 1)
+			message(&msg, r, id, &base, &text);
+		else if (enas_buf_printf(&msg, "%s %s: new\n", r->kind,
+		    id) < 0)	/* -f on a record HEAD does not have */
+			fail(ENAS_ENOMEM);
 		if ((rc = enas_commit_create(NULL, repo, &tree, &head,
 		    msg.data, ch, n)) < 0)
 			fail(rc);
