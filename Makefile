@@ -5,6 +5,7 @@ BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec/enas
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/enas
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -120,11 +121,14 @@ install: $(TOOLS)
 	install -m 644 records/rules/*.yaml $(DESTDIR)$(DATADIR)/rules
 	install -m 644 records/partners/*.yaml $(DESTDIR)$(DATADIR)/partners
 	install -m 755 hooks/pre-commit hooks/pre-receive $(DESTDIR)$(DATADIR)/hooks
+	mkdir -p $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 completion/enas.bash $(DESTDIR)$(COMPLETIONDIR)/enas
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$${t##*/}; done
 	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/enas
 
 clean:
 	rm -rf build

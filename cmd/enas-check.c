@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "find.h"
 #include "receive.h"
 #include "record.h"
 #include "repo.h"
@@ -104,6 +105,33 @@ relative(const char *workdir, const char *arg)
 	return res;
 }
 
+/*
+ * Check the record whose id arg is, when arg is no file: 1 when it was
+ * one, 0 when not, or a negative status.
+ */
+static int
+by_id(struct enas_checker *c, const struct enas_snapshot *snap,
+    const char *arg)
+{
+	struct enas_buf path = ENAS_BUF_INIT;
+	const struct enas_rules *r;
+	const struct enas_entry *e;
+	unsigned mode;
+	int rc;
+
+	if (access(arg, F_OK) == 0 || snap->source != ENAS_WORKTREE ||
+	    !(r = enas_id_kind(c, arg)))
+		return 0;
+	rc = enas_find(&path, &mode, NULL, snap->repo, NULL, r, arg);
+	if (rc == 1 && (e = enas_snapshot_find(snap, path.data)) &&
+	    (rc = enas_checker_entry(c, e)) == 0)
+		rc = 1;
+	else if (rc == 1)
+		rc = 0;
+	enas_buf_free(&path);
+	return rc;
+}
+
 static int
 check_file(struct enas_checker *c, const struct enas_snapshot *snap,
     const char *workdir, const char *arg)
@@ -119,6 +147,11 @@ check_file(struct enas_checker *c, const struct enas_snapshot *snap,
 		rc = enas_checker_entry(c, e);
 		free(rel);
 		return rc;
+	}
+	/* Not a file here, but a record's id ("enas-ls case | enas-check -") */
+	if ((rc = by_id(c, snap, arg)) != 0) {
+		free(rel);
+		return rc < 0 ? rc : 0;
 	}
 	rc = enas_file_read(&buf, arg, ENAS_RECORD_MAX + 1);
 	if (rc == 0)

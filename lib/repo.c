@@ -168,6 +168,7 @@ walk_dir(struct enas_snapshot *s, size_t *cap, const char *top,
 struct tree_walk {
 	struct enas_snapshot *s;
 	size_t *cap;
+	const char *under;
 	struct enas_buf path;
 	int rc;
 };
@@ -181,7 +182,7 @@ tree_cb(const char *root, const git_tree_entry *te, void *payload)
 	if (mode == GIT_FILEMODE_TREE)
 		return 0;
 	tw->path.len = 0;
-	if (enas_buf_printf(&tw->path, ENAS_RECORDS_DIR "/%s%s", root,
+	if (enas_buf_printf(&tw->path, "%s/%s%s", tw->under, root,
 	    git_tree_entry_name(te)) < 0 || add_entry(tw->s, tw->cap,
 	    tw->path.data, git_tree_entry_id(te), (unsigned)mode, 0) < 0) {
 		tw->rc = ENAS_ENOMEM;
@@ -198,51 +199,49 @@ cmp_entry(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* The files of tree below under ("records"), into s. */
 static int
-snapshot_tree(struct enas_snapshot *s, git_commit *commit)
+snapshot_tree(struct enas_snapshot *s, git_tree *tree, const char *under)
 {
-	struct tree_walk tw = { s, NULL, ENAS_BUF_INIT, 0 };
+	struct tree_walk tw = { s, NULL, under, ENAS_BUF_INIT, 0 };
 	git_tree_entry *te = NULL;
-	git_tree *tree = NULL, *sub = NULL;
+	git_tree *sub = NULL;
 	size_t cap = 0;
 	int rc;
 
 	tw.cap = &cap;
-	if (git_commit_tree(&tree, commit) < 0)
-		return enas_repo_error("cannot read the commit's tree");
-	rc = git_tree_entry_bypath(&te, tree, ENAS_RECORDS_DIR);
+	rc = git_tree_entry_bypath(&te, tree, under);
 	if (rc == GIT_ENOTFOUND) {
 		rc = 0;
 		goto out;
 	}
 	if (rc < 0 || git_tree_entry_type(te) != GIT_OBJECT_TREE) {
-		rc = rc < 0 ? enas_repo_error("cannot read records/") :
-		    enas_error_set(ENAS_EGIT, "records is not a directory in "
-		    "the commit");
+		rc = rc < 0 ? enas_repo_error("cannot read the tree") :
+		    enas_error_set(ENAS_EGIT, "%s is not a directory in the "
+		    "commit", under);
 		goto out;
 	}
 	if (git_tree_lookup(&sub, git_tree_owner(tree),
 	    git_tree_entry_id(te)) < 0) {
-		rc = enas_repo_error("cannot read records/");
+		rc = enas_repo_error(under);
 		goto out;
 	}
 	if (git_tree_walk(sub, GIT_TREEWALK_PRE, tree_cb, &tw) < 0)
-		rc = tw.rc < 0 ? tw.rc : enas_repo_error("cannot walk records/");
+		rc = tw.rc < 0 ? tw.rc : enas_repo_error("cannot walk the tree");
 out:
 	enas_buf_free(&tw.path);
 	git_tree_free(sub);
 	git_tree_entry_free(te);
-	git_tree_free(tree);
 	return rc;
 }
 
 static int
-snapshot_index(struct enas_snapshot *s)
+snapshot_index(struct enas_snapshot *s, const char *under)
 {
 	const git_index_entry *ie;
 	const char *last = NULL;
 	git_index *index = NULL;
-	size_t i, n, cap = 0, plen = strlen(ENAS_RECORDS_DIR "/");
+	size_t i, n, cap = 0, plen = strlen(under);
 	int rc = 0, stage;
 
 	if (git_repository_index(&index, s->repo->git) < 0)
@@ -254,7 +253,7 @@ snapshot_index(struct enas_snapshot *s)
 	n = git_index_entrycount(index);
 	for (i = 0; i < n; i++) {
 		ie = git_index_get_byindex(index, i);
-		if (strncmp(ie->path, ENAS_RECORDS_DIR "/", plen) != 0)
+		if (strncmp(ie->path, under, plen) != 0 || ie->path[plen] != '/')
 			continue;
 		stage = git_index_entry_stage(ie);
 		if (stage && last && strcmp(last, ie->path) == 0)
@@ -280,12 +279,14 @@ snapshot_new(struct enas_snapshot **out, struct enas_repo *repo,
 	return 0;
 }
 
-int
-enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
-    const git_oid *id)
+/* A snapshot of commit id's files below under. */
+static int
+snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
+    const git_oid *id, const char *under)
 {
 	struct enas_snapshot *s;
 	git_commit *commit = NULL;
+	git_tree *tree = NULL;
 	git_oid head;
 	int rc;
 
@@ -298,25 +299,62 @@ enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
 		git_oid_tostr(s->prefix, 8, id);
 		strcat(s->prefix, ":");
 	}
-	if (git_commit_lookup(&commit, repo->git, id) < 0) {
+	if (git_commit_lookup(&commit, repo->git, id) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
 		rc = enas_repo_error("cannot read the commit");
 		goto fail;
 	}
-	if ((rc = snapshot_tree(s, commit)) < 0)
+	if ((rc = snapshot_tree(s, tree, under)) < 0)
 		goto fail;
+	git_tree_free(tree);
 	git_commit_free(commit);
-	qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	if (s->n)
+		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
 	*out = s;
 	return 0;
 fail:
+	git_tree_free(tree);
 	git_commit_free(commit);
 	enas_snapshot_free(s);
 	return rc;
 }
 
 int
-enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
-    enum enas_source source, const char *rev)
+enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
+    const git_oid *id)
+{
+	return snapshot_commit(out, repo, id, ENAS_RECORDS_DIR);
+}
+
+int
+enas_snapshot_tree(struct enas_snapshot **out, struct enas_repo *repo,
+    const git_oid *id)
+{
+	struct enas_snapshot *s;
+	git_tree *tree = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = snapshot_new(&s, repo, ENAS_COMMIT)) < 0)
+		return rc;
+	if (git_tree_lookup(&tree, repo->git, id) < 0)
+		rc = enas_repo_error("cannot read the tree");
+	else
+		rc = snapshot_tree(s, tree, ENAS_RECORDS_DIR);
+	git_tree_free(tree);
+	if (rc < 0) {
+		enas_snapshot_free(s);
+		return rc;
+	}
+	if (s->n)
+		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	*out = s;
+	return 0;
+}
+
+int
+enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
+    enum enas_source source, const char *rev, const char *under)
 {
 	struct enas_buf rel = ENAS_BUF_INIT;
 	struct enas_snapshot *s;
@@ -340,25 +378,33 @@ enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
 			    rev ? rev : "HEAD");
 		git_oid_cpy(&id, git_object_id(peeled));
 		git_object_free(peeled);
-		return enas_snapshot_commit(out, repo, &id);
+		return snapshot_commit(out, repo, &id, under);
 	}
 	if ((rc = snapshot_new(&s, repo, source)) < 0)
 		return rc;
 	if (source == ENAS_INDEX)
-		rc = snapshot_index(s);
+		rc = snapshot_index(s, under);
 	else if (!enas_repo_workdir(repo))
 		rc = enas_error_set(ENAS_EGIT, "a bare repository has no "
 		    "working tree; use -r REV");
-	else if ((rc = enas_buf_puts(&rel, ENAS_RECORDS_DIR)) == 0)
+	else if ((rc = enas_buf_puts(&rel, under)) == 0)
 		rc = walk_dir(s, &cap, enas_repo_workdir(repo), &rel);
 	enas_buf_free(&rel);
 	if (rc < 0) {
 		enas_snapshot_free(s);
 		return rc;
 	}
-	qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	if (s->n)
+		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
 	*out = s;
 	return 0;
+}
+
+int
+enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
+    enum enas_source source, const char *rev)
+{
+	return enas_snapshot_under(out, repo, source, rev, ENAS_RECORDS_DIR);
 }
 
 void

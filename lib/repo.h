@@ -83,6 +83,21 @@ int enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
 int enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
     const git_oid *commit);
 
+/*
+ * A snapshot of a tree given by id (one that is not committed yet: what
+ * a tool is about to commit), with no prefix in diagnostics.
+ */
+int enas_snapshot_tree(struct enas_snapshot **out, struct enas_repo *repo,
+    const git_oid *tree);
+
+/*
+ * Like enas_snapshot_open(), but only the files below the directory
+ * under ("records/rules", "records/cases"), so that a tool that needs
+ * one directory does not list them all.
+ */
+int enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
+    enum enas_source source, const char *rev, const char *under);
+
 void enas_snapshot_free(struct enas_snapshot *s);
 
 /* The entry at path, or NULL (binary search). */

@@ -34,6 +34,9 @@ fi
 export PATH
 
 export HOME="$TMP/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 LC_ALL=C
+# enas-init's defaults: the project's own rules, partners and hooks.
+export ENAS_DATADIR="$ENAS_SRC"
+unset VISUAL EDITOR
 export GIT_AUTHOR_NAME='Test Office' GIT_AUTHOR_EMAIL=office@example.org
 export GIT_COMMITTER_NAME='Test Office' GIT_COMMITTER_EMAIL=office@example.org
 export GIT_AUTHOR_DATE='2024-06-01T12:00:00Z' GIT_COMMITTER_DATE='2024-06-01T12:00:00Z'

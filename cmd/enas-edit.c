@@ -1,0 +1,425 @@
+/*
+ * enas-edit: edit one record like visudo: a temporary copy, the user's
+ * editor, the checks, an atomic write back and a commit.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "commit.h"
+#include "diff.h"
+#include "editor.h"
+#include "find.h"
+#include "record.h"
+#include "repo.h"
+#include "write.h"
+
+#define SUBJECT_MAX 72	/* columns of a commit message's first line */
+
+static int colour;
+static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: enas-edit [-f] [-C dir] id\n");
+	exit(status);
+}
+
+static void
+print_diag(void *ctx, const struct enas_diag *d)
+{
+	char line[4096];
+	const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
+	char *at;
+
+	(void)ctx;
+	enas_diag_format(line, sizeof(line), d);
+	if (colour && (at = strstr(line, lv)))
+		fprintf(stderr, "%.*s\033[%sm%s\033[0m%s\n", (int)(at - line),
+		    line, d->level == ENAS_WARNING ? "1;35" : "1;31", lv,
+		    at + strlen(lv));
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+/* Exit 2 with the library's message, the temporary copy gone. */
+static void
+fail(int rc)
+{
+	if (tmpdir.data)
+		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+	if (rc == ENAS_ERULES)
+		exit(2);
+	errx(2, "%s", enas_error_last());
+}
+
+/* Exit 2 keeping the user's edited copy, and say where it is. */
+static void
+fail_keep(int rc, const char *why)
+{
+	if (why)
+		warnx("%s", why);
+	else if (rc != ENAS_ERULES)
+		warnx("%s", enas_error_last());
+	fprintf(stderr, "enas-edit: your version is kept in %s\n",
+	    tmpcopy.data);
+	exit(2);
+}
+
+/* The blob HEAD has at path into b: 1, or 0 when it has none. */
+static int
+head_blob(struct enas_buf *b, git_oid *oid, struct enas_repo *repo,
+    const char *path)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_tree_entry *te = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	git_oid head;
+	int rc = 0;
+
+	b->len = 0;
+	if (git_repository_head_unborn(git) == 1)
+		return 0;
+	if (git_reference_name_to_id(&head, git, "HEAD") < 0 ||
+	    git_commit_lookup(&commit, git, &head) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		rc = enas_repo_error("cannot read HEAD");
+		goto out;
+	}
+	if (git_tree_entry_bypath(&te, tree, path) < 0)
+		goto out;
+	git_oid_cpy(oid, git_tree_entry_id(te));
+	if (git_blob_lookup(&blob, git, oid) < 0) {
+		rc = enas_repo_error(path);
+		goto out;
+	}
+	rc = enas_buf_add(b, git_blob_rawcontent(blob),
+	    (size_t)git_blob_rawsize(blob)) < 0 ? ENAS_ENOMEM : 1;
+out:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_tree_entry_free(te);
+	git_commit_free(commit);
+	return rc;
+}
+
+/*
+ * Whether the record has changes that HEAD does not: in the working
+ * tree (bytes) or the index.
+ */
+static int
+uncommitted(struct enas_repo *repo, const char *path,
+    const struct enas_buf *work)
+{
+	struct enas_buf head = ENAS_BUF_INIT;
+	const git_index_entry *ie;
+	git_index *index = NULL;
+	git_oid hid;
+	int rc, dirty;
+
+	if ((rc = head_blob(&head, &hid, repo, path)) < 0)
+		fail(rc);
+	dirty = rc == 0 || head.len != work->len ||
+	    memcmp(head.data, work->data, work->len) != 0;
+	if (!dirty) {
+		if (git_repository_index(&index, enas_repo_git(repo)) < 0)
+			fail(enas_repo_error("cannot read the index"));
+		ie = git_index_get_bypath(index, path, 0);
+		dirty = !ie || !git_oid_equal(&ie->id, &hid);
+		git_index_free(index);
+	}
+	enas_buf_free(&head);
+	return dirty;
+}
+
+/* Ask whether to edit again; 0 means abandon. */
+static int
+again(void)
+{
+	char answer[16];
+
+	if (!isatty(0))
+		return 0;
+	for (;;) {
+		fprintf(stderr, "enas-edit: (e)dit again or (a)bandon? ");
+		if (!fgets(answer, sizeof(answer), stdin))
+			return 0;
+		if (answer[0] == 'e')
+			return 1;
+		if (answer[0] == 'a')
+			return 0;
+	}
+}
+
+/*
+ * The changes that writing text means: the record at its place, and
+ * the old file gone when its place changed (registered in another
+ * year).  Returns the number of changes (1 or 2).
+ */
+static size_t
+changes(struct enas_file_change *ch, struct enas_buf *path, char *newid,
+    const struct enas_rules *r, const struct enas_buf *text,
+    const char *oldpath, const char *id)
+{
+	int rc;
+
+	if ((rc = enas_find_place(path, newid, r, text->data, text->len,
+	    id)) < 0)
+		fail(rc);
+	ch[0].path = path->data;
+	ch[0].buf = text->data;
+	ch[0].len = text->len;
+	ch[0].mode = 0;
+	if (strcmp(path->data, oldpath) == 0)
+		return 1;
+	ch[1].path = oldpath;
+	ch[1].buf = NULL;
+	ch[1].len = 0;
+	ch[1].mode = 0;
+	return 2;
+}
+
+/* Check the changes; the number of errors. */
+static int
+check(struct enas_repo *repo, const struct enas_rules *r,
+    const struct enas_file_change *ch, size_t n, const char *id,
+    const char *newid, int commit, git_oid *tree, git_oid *head)
+{
+	int rc;
+
+	rc = commit ? enas_commit_check(tree, head, repo, ch, n, print_diag,
+	    NULL) : enas_worktree_check(repo, ch, n, print_diag, NULL);
+	if (rc < 0)
+		fail(rc);
+	if (strcmp(id, newid) != 0) {
+		fprintf(stderr, "%s:1:1: error: id: a record keeps its id; "
+		    "put back %s (a new %s is made with enas new)\n",
+		    ch[0].path, id, r->kind);
+		rc++;
+	}
+	return rc;
+}
+
+/*
+ * The commit message: the kind, the id, and the names of the fields
+ * that changed from base to text, never their values.
+ */
+static void
+message(struct enas_buf *msg, const struct enas_rules *r, const char *id,
+    const struct enas_buf *base, const struct enas_buf *text)
+{
+	struct enas_record *a = NULL, *b = NULL;
+	struct enas_diff d = ENAS_DIFF_INIT;
+	struct enas_buf fields = ENAS_BUF_INIT;
+	size_t i, j;
+	int rc;
+
+	if (base->len && enas_record_parse(&a, base->data, base->len, "",
+	    0, NULL, NULL) == ENAS_ENOMEM)
+		fail(ENAS_ENOMEM);
+	if ((rc = enas_record_parse(&b, text->data, text->len, "", 0, NULL,
+	    NULL)) < 0 || (rc = enas_diff_records(&d, a ? a->root : NULL,
+	    b->root)) < 0 || (rc = enas_diff_fields(&fields, &d)) < 0)
+		fail(rc);
+	msg->len = 0;
+	if (d.n == 0)
+		rc = enas_buf_printf(msg, "%s %s: layout\n", r->kind, id);
+	else if (strlen(r->kind) + strlen(id) + 3 + fields.len <= SUBJECT_MAX)
+		rc = enas_buf_printf(msg, "%s %s: %s\n", r->kind, id,
+		    fields.data);
+	else {
+		rc = enas_buf_printf(msg, "%s %s: %zu fields\n\n", r->kind, id,
+		    d.n);
+		for (i = 0; i < d.n && rc == 0; i++) {
+			for (j = 0; j < i; j++)
+				if (strcmp(d.changes[j].path,
+				    d.changes[i].path) == 0)
+					break;
+			if (j == i)
+				rc = enas_buf_printf(msg, "%s\n",
+				    d.changes[i].path);
+		}
+	}
+	if (rc < 0)
+		fail(rc);
+	enas_diff_free(&d);
+	enas_buf_free(&fields);
+	enas_record_free(a);
+	enas_record_free(b);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct enas_buf orig = ENAS_BUF_INIT, text = ENAS_BUF_INIT;
+	struct enas_buf now = ENAS_BUF_INIT, path = ENAS_BUF_INIT;
+	struct enas_buf full = ENAS_BUF_INIT, base = ENAS_BUF_INIT;
+	struct enas_buf msg = ENAS_BUF_INIT;
+	struct enas_snapshot *rsnap = NULL;
+	struct enas_checker *c = NULL;
+	struct enas_repo *repo = NULL;
+	struct enas_lock *lock = NULL;
+	struct enas_file_change ch[2];
+	const struct enas_rules *r;
+	const char *dir = NULL, *id;
+	char newid[ENAS_ID_MAX + 1], *oldpath;
+	git_oid tree, head, hid;
+	unsigned mode;
+	size_t n;
+	int opt, force = 0, commit, rc, status = 0;
+
+	while ((opt = getopt_long(argc, argv, "C:fh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage(stderr, 2);
+	id = argv[0];
+	/* Before anything is built from it. */
+	if (!enas_id_safe(id))
+		errx(2, "'%.64s' is not a record id", id);
+	if (dir && chdir(dir) < 0)
+		err(2, "%s", dir);
+	colour = isatty(2) && !getenv("NO_COLOR");
+
+	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
+		fail(rc);
+	commit = enas_config_bool(repo, "enas.autoCommit", 1);
+	if (commit && (rc = enas_commit_ready(repo)) < 0)
+		fail(rc);
+	if (!enas_repo_workdir(repo))
+		errx(2, "a bare repository has no working tree");
+	if (commit && git_repository_head_unborn(enas_repo_git(repo)) == 1)
+		errx(2, "the repository has no commits yet; run 'enas init'");
+	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
+	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
+	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
+		fail(rc);
+	if (!(r = enas_id_kind(c, id)))
+		errx(2, "'%s' is not the id of any kind in %s", id,
+		    ENAS_RULES_DIR);
+	if ((rc = enas_find(&path, &mode, NULL, repo, NULL, r, id)) < 0)
+		fail(rc);
+	if (rc == 0)
+		errx(1, "no %s record has the id %s", r->kind, id);
+	if (mode == GIT_FILEMODE_LINK)
+		errx(2, "%s: is a symbolic link; records are regular files",
+		    path.data);
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		errx(2, "%s: is not a regular file", path.data);
+	if (!(oldpath = strdup(path.data)))
+		err(2, NULL);
+	if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
+	    oldpath) < 0 || (rc = enas_file_read(&orig, full.data,
+	    ENAS_RECORD_MAX + 1)) < 0)
+		fail(rc < 0 ? rc : ENAS_ENOMEM);
+	if (commit && !force && uncommitted(repo, oldpath, &orig))
+		errx(2, "%s has changes that are not committed (git diff HEAD "
+		    "-- %s); commit or undo them first, or give -f to edit "
+		    "and commit them too", oldpath, oldpath);
+
+	if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
+	    (rc = enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
+	    id)) < 0)
+		fail(rc);
+	if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data + tmpdir.len + 1,
+	    orig.data, orig.len, 0)) < 0)
+		fail(rc);
+	for (;;) {
+		if ((rc = enas_editor_run(tmpcopy.data)) < 0 ||
+		    (rc = enas_file_read(&text, tmpcopy.data,
+		    ENAS_RECORD_MAX + 1)) < 0) {
+			warnx("%s; the record is unchanged", enas_error_last());
+			fail(ENAS_ERULES);
+		}
+		if (text.len == orig.len && memcmp(text.data, orig.data,
+		    orig.len) == 0) {
+			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			goto done;	/* unchanged: nothing to do */
+		}
+		n = changes(ch, &path, newid, r, &text, oldpath, id);
+		if (check(repo, r, ch, n, id, newid, commit, &tree,
+		    &head) == 0)
+			break;
+		if (!again()) {
+			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			fprintf(stderr, "enas-edit: the record is unchanged\n");
+			status = 1;
+			goto done;
+		}
+	}
+
+	/* Under the lock: nobody changed it meanwhile; check again; write. */
+	if ((rc = enas_repo_lock(&lock, repo)) < 0)
+		fail_keep(rc, NULL);
+	if ((rc = enas_file_read(&now, full.data, ENAS_RECORD_MAX + 1)) < 0 ||
+	    now.len != orig.len || memcmp(now.data, orig.data, orig.len) != 0)
+		fail_keep(0, "the record changed while you were editing it");
+	if (check(repo, r, ch, n, id, newid, commit, &tree, &head) != 0) {
+		fprintf(stderr, "enas-edit: your version is kept in %s\n",
+		    tmpcopy.data);
+		enas_lock_release(lock);
+		status = 1;
+		goto done;
+	}
+	if ((rc = enas_write_atomic(enas_repo_workdir(repo), ch[0].path,
+	    ch[0].buf, ch[0].len, n > 1 ? ENAS_WRITE_NEW : 0)) < 0)
+		fail_keep(rc, NULL);
+	if (n > 1 && (rc = enas_write_remove(enas_repo_workdir(repo),
+	    oldpath)) < 0)
+		fail(rc);
+	if (commit) {
+		if ((rc = head_blob(&base, &hid, repo, oldpath)) < 0)
+			fail(rc);
+		if (rc == 1)
+			message(&msg, r, id, &base, &text);
+		else if (enas_buf_printf(&msg, "%s %s: new\n", r->kind,
+		    id) < 0)	/* -f on a record HEAD does not have */
+			fail(ENAS_ENOMEM);
+		if ((rc = enas_commit_create(NULL, repo, &tree, &head,
+		    msg.data, ch, n)) < 0)
+			fail(rc);
+	}
+	enas_lock_release(lock);
+	enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+done:
+	free(oldpath);
+	enas_checker_free(c);
+	enas_snapshot_free(rsnap);
+	enas_repo_free(repo);
+	enas_buf_free(&orig);
+	enas_buf_free(&text);
+	enas_buf_free(&now);
+	enas_buf_free(&path);
+	enas_buf_free(&full);
+	enas_buf_free(&base);
+	enas_buf_free(&msg);
+	enas_buf_free(&tmpdir);
+	enas_buf_free(&tmpcopy);
+	return status;
+}

@@ -1,0 +1,472 @@
+/*
+ * enas-init: make a directory a records repository, or upgrade one:
+ * the default rules and partners, the hooks, .gitattributes and the
+ * merge driver; or prepare a server's bare repository.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commit.h"
+#include "record.h"
+#include "repo.h"
+#include "write.h"
+
+#ifndef ENAS_DATADIR
+#define ENAS_DATADIR "/usr/local/share/enas"
+#endif
+
+#define ATTRIBUTES "records/**/*.yaml eol=lf merge=enas"
+#define MERGE_NAME "enas field-level merge"
+#define MERGE_DRIVER "enas-merge %O %A %B %P"
+#define FILE_MAX (1024 * 1024)
+
+/* Where the defaults are: an installed data directory or a source tree. */
+static struct {
+	char rules[PATH_MAX];
+	char partners[PATH_MAX];
+	char hooks[PATH_MAX];
+} data;
+
+/* The files this run wrote or found untracked, to commit. */
+static struct enas_file_change *changes;
+static struct enas_buf *contents;
+static size_t nchanges;
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: enas-init [dir]\n"
+	    "       enas-init --bare dir\n");
+	exit(status);
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The defaults below top, in the installed layout (rules/, partners/,
+ * hooks/) or a source tree's (records/rules/, records/partners/,
+ * hooks/).  1 when they are there.
+ */
+static int
+try_datadir(const char *top)
+{
+	char probe[PATH_MAX];
+
+	snprintf(probe, sizeof(probe), "%s/records/rules", top);
+	if (is_dir(probe)) {
+		snprintf(data.rules, sizeof(data.rules), "%s/records/rules",
+		    top);
+		snprintf(data.partners, sizeof(data.partners),
+		    "%s/records/partners", top);
+	} else {
+		snprintf(data.rules, sizeof(data.rules), "%s/rules", top);
+		snprintf(data.partners, sizeof(data.partners), "%s/partners",
+		    top);
+	}
+	snprintf(data.hooks, sizeof(data.hooks), "%s/hooks", top);
+	return is_dir(data.rules) && is_dir(data.hooks);
+}
+
+/*
+ * $ENAS_DATADIR; else a source tree above the program (run from
+ * build/ or build/san/); else the data directory it was built for.
+ */
+static void
+find_datadir(void)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+	int up;
+	const char *env = getenv("ENAS_DATADIR");
+
+	if (env && *env) {
+		if (!try_datadir(env))
+			errx(2, "ENAS_DATADIR=%s holds no rules/ and hooks/",
+			    env);
+		return;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		for (up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
+			*slash = '\0';
+			if (up > 0 && try_datadir(exe) &&
+			    is_dir(data.partners))
+				return;
+		}
+	}
+	if (!try_datadir(ENAS_DATADIR))
+		errx(2, "no default rules in %s (set ENAS_DATADIR, or run "
+		    "make install)", ENAS_DATADIR);
+}
+
+static void
+fail(int rc)
+{
+	(void)rc;
+	errx(2, "%s", enas_error_last());
+}
+
+/* The blob HEAD has at path equals these bytes. */
+static int
+in_head(struct enas_repo *repo, const char *path, const struct enas_buf *b)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_object *obj = NULL;
+	git_oid oid;
+	char spec[PATH_MAX + 8];
+	int same;
+
+	if (git_repository_head_unborn(git) == 1)
+		return 0;
+	snprintf(spec, sizeof(spec), "HEAD:%s", path);
+	if (git_revparse_single(&obj, git, spec) < 0)
+		return 0;
+	if (git_odb_hash(&oid, b->data ? b->data : "", b->len,
+	    GIT_OBJECT_BLOB) < 0)
+		fail(enas_repo_error(path));
+	same = git_oid_equal(&oid, git_object_id(obj));
+	git_object_free(obj);
+	return same;
+}
+
+static void
+to_commit(const char *path, const struct enas_buf *b, unsigned mode)
+{
+	struct enas_file_change *c;
+	struct enas_buf *k;
+
+	if (!(c = realloc(changes, (nchanges + 1) * sizeof(*c))))
+		err(2, NULL);
+	changes = c;
+	if (!(k = realloc(contents, (nchanges + 1) * sizeof(*k))))
+		err(2, NULL);
+	contents = k;
+	memset(&contents[nchanges], 0, sizeof(*k));
+	if (enas_buf_add(&contents[nchanges], b->data ? b->data : "",
+	    b->len) < 0)
+		fail(ENAS_ENOMEM);
+	c[nchanges].path = strdup(path);
+	c[nchanges].mode = mode;
+	if (!c[nchanges].path)
+		err(2, NULL);
+	nchanges++;
+}
+
+/*
+ * Install the default file src at path below top, unless a file is
+ * there: one that differs is the user's, kept and said so.  Files that
+ * match the default but HEAD lacks are committed.
+ */
+static void
+install(struct enas_repo *repo, const char *top, const char *src,
+    const char *path, int exec)
+{
+	struct enas_buf def = ENAS_BUF_INIT, cur = ENAS_BUF_INIT;
+	struct enas_buf full = ENAS_BUF_INIT;
+	struct stat st;
+	int rc;
+
+	if ((rc = enas_file_read(&def, src, FILE_MAX)) < 0)
+		errx(2, "%s", enas_error_last());
+	if (enas_buf_printf(&full, "%s%s", top, path) < 0)
+		fail(ENAS_ENOMEM);
+	if (lstat(full.data, &st) < 0 && errno == ENOENT) {
+		if ((rc = enas_write_atomic(top, path, def.data, def.len,
+		    ENAS_WRITE_NEW | (exec ? ENAS_WRITE_EXEC : 0))) < 0)
+			fail(rc);
+	} else if ((rc = enas_file_read(&cur, full.data, FILE_MAX)) ==
+	    ENAS_EDATA) {
+		fprintf(stderr, "enas-init: kept %s: %s\n", path,
+		    enas_error_last() + strlen(full.data) + 2);
+		goto out;
+	} else if (rc < 0)
+		errx(2, "%s", enas_error_last());
+	else if (cur.len != def.len || memcmp(cur.data, def.data, def.len)) {
+		fprintf(stderr, "enas-init: kept %s: it differs from the "
+		    "default (%s)\n", path, src);
+		goto out;
+	}
+	if (repo && !in_head(repo, path, &def))
+		to_commit(path, &def, exec ? GIT_FILEMODE_BLOB_EXECUTABLE :
+		    GIT_FILEMODE_BLOB);
+out:
+	enas_buf_free(&def);
+	enas_buf_free(&cur);
+	enas_buf_free(&full);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.yaml of the default directory src into dst below top. */
+static void
+install_dir(struct enas_repo *repo, const char *top, const char *src,
+    const char *dst)
+{
+	char from[2 * PATH_MAX], to[2 * PATH_MAX], **names = NULL;
+	struct dirent *d;
+	size_t n = 0, len, i;
+	DIR *dir;
+
+	if (!(dir = opendir(src)))
+		err(2, "%s", src);
+	while ((d = readdir(dir))) {
+		len = strlen(d->d_name);
+		if (d->d_name[0] == '.' || len <= 5 ||
+		    strcmp(d->d_name + len - 5, ".yaml") != 0)
+			continue;
+		if (!(names = realloc(names, (n + 1) * sizeof(*names))) ||
+		    !(names[n++] = strdup(d->d_name)))
+			err(2, NULL);
+	}
+	closedir(dir);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 0; i < n; i++) {
+		snprintf(from, sizeof(from), "%s/%s", src, names[i]);
+		snprintf(to, sizeof(to), "%s/%s", dst, names[i]);
+		install(repo, top, from, to, 0);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Add our line to .gitattributes unless it has it. */
+static void
+attributes(struct enas_repo *repo, const char *top)
+{
+	struct enas_buf cur = ENAS_BUF_INIT, full = ENAS_BUF_INIT;
+	const char *s, *nl;
+	struct stat st;
+	int rc, found = 0;
+
+	if (enas_buf_printf(&full, "%s.gitattributes", top) < 0)
+		fail(ENAS_ENOMEM);
+	if ((lstat(full.data, &st) == 0 || errno != ENOENT) &&
+	    (rc = enas_file_read(&cur, full.data, FILE_MAX)) < 0)
+		errx(2, "%s", enas_error_last());
+	for (s = cur.data; s && s < cur.data + cur.len; s = nl + 1) {
+		if (!(nl = memchr(s, '\n', (size_t)(cur.data + cur.len - s))))
+			nl = cur.data + cur.len;
+		if ((size_t)(nl - s) == strlen(ATTRIBUTES) &&
+		    memcmp(s, ATTRIBUTES, strlen(ATTRIBUTES)) == 0)
+			found = 1;
+	}
+	if (!found) {
+		if ((cur.len && cur.data[cur.len - 1] != '\n' &&
+		    enas_buf_add(&cur, "\n", 1) < 0) ||
+		    enas_buf_puts(&cur, ATTRIBUTES "\n") < 0)
+			fail(ENAS_ENOMEM);
+		if ((rc = enas_write_atomic(top, ".gitattributes", cur.data,
+		    cur.len, 0)) < 0)
+			fail(rc);
+	}
+	if (!in_head(repo, ".gitattributes", &cur))
+		to_commit(".gitattributes", &cur, GIT_FILEMODE_BLOB);
+	enas_buf_free(&cur);
+	enas_buf_free(&full);
+}
+
+/*
+ * Set name to value in the repository's own config unless some scope
+ * sets it already: to another value, which is kept and reported.
+ */
+static void
+config(struct enas_repo *repo, const char *name, const char *value,
+    const char *why)
+{
+	git_config *cfg = NULL, *local = NULL;
+	struct enas_buf cur = ENAS_BUF_INIT;
+	int rc;
+
+	if ((rc = enas_config_string(&cur, repo, name)) < 0)
+		fail(rc);
+	if (rc == 1) {
+		if (strcmp(cur.data, value) != 0)
+			fprintf(stderr, "enas-init: kept %s = %s; %s; to use "
+			    "enas's: git config %s '%s'\n", name, cur.data, why,
+			    name, value);
+		enas_buf_free(&cur);
+		return;
+	}
+	if (git_repository_config(&cfg, enas_repo_git(repo)) < 0 ||
+	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
+	    git_config_set_string(local, name, value) < 0)
+		fail(enas_repo_error("cannot write the git config"));
+	git_config_free(local);
+	git_config_free(cfg);
+	enas_buf_free(&cur);
+}
+
+/* Open dir's repository, or make one: a plain (or bare) directory. */
+static struct enas_repo *
+open_or_init(const char *dir, int bare)
+{
+	git_repository_init_options opts;
+	git_repository *git = NULL, *found = NULL;
+	struct enas_repo *repo;
+	char real[PATH_MAX], top[PATH_MAX];
+	const char *wd;
+	int rc;
+
+	if (git_libgit2_init() < 0)
+		fail(enas_repo_error("cannot start libgit2"));
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		err(2, "%s", dir);
+	if (!realpath(dir, real))
+		err(2, "%s", dir);
+	/* A directory inside another repository's working tree: refuse. */
+	if (git_repository_open_ext(&found, real, 0, NULL) == 0) {
+		wd = git_repository_workdir(found);
+		snprintf(top, sizeof(top), "%s", wd ? wd :
+		    git_repository_path(found));
+		if (top[0] && top[strlen(top) - 1] == '/')
+			top[strlen(top) - 1] = '\0';
+		if (strcmp(top, real) != 0) {
+			git_repository_free(found);
+			errx(2, "%s is inside the repository %s; run enas init "
+			    "at its top, or choose a directory outside it",
+			    dir, top);
+		}
+		if (git_repository_is_bare(found) != bare) {
+			git_repository_free(found);
+			errx(2, "%s is a %s repository", dir, bare ?
+			    "non-bare" : "bare");
+		}
+		git_repository_free(found);
+	} else {
+		git_repository_init_options_init(&opts,
+		    GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+		opts.flags = GIT_REPOSITORY_INIT_MKPATH |
+		    (bare ? GIT_REPOSITORY_INIT_BARE : 0);
+		if (git_repository_init_ext(&git, real, &opts) < 0)
+			fail(enas_repo_error("git init"));
+		git_repository_free(git);
+	}
+	git_libgit2_shutdown();
+	if ((rc = enas_repo_open(&repo, real, 0)) < 0)
+		fail(rc);
+	return repo;
+}
+
+static int
+init_bare(const char *dir)
+{
+	struct enas_repo *repo = open_or_init(dir, 1);
+	struct enas_buf cur = ENAS_BUF_INIT;
+	char src[2 * PATH_MAX];
+	int rc;
+
+	find_datadir();
+	if ((rc = enas_config_string(&cur, repo, "core.hooksPath")) < 0)
+		fail(rc);
+	if (rc == 1)
+		fprintf(stderr, "enas-init: core.hooksPath = %s: git runs the "
+		    "hooks there, not in hooks/; install hooks/pre-receive "
+		    "there too\n", cur.data);
+	snprintf(src, sizeof(src), "%s/pre-receive", data.hooks);
+	install(NULL, git_repository_path(enas_repo_git(repo)), src,
+	    "hooks/pre-receive", 1);
+	enas_buf_free(&cur);
+	enas_repo_free(repo);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "bare", no_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct enas_repo *repo;
+	const char *dir = ".", *top;
+	char src[2 * PATH_MAX];
+	git_oid tree, head;
+	size_t i;
+	int ch, bare = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			bare = 1;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || (bare && argc != 1))
+		usage(stderr, 2);
+	if (argc == 1)
+		dir = argv[0];
+	if (bare)
+		return init_bare(dir);
+
+	find_datadir();
+	repo = open_or_init(dir, 0);
+	top = enas_repo_workdir(repo);
+	install_dir(repo, top, data.rules, ENAS_RULES_DIR);
+	/* Partners are seed data: only for a repository that has none. */
+	snprintf(src, sizeof(src), "%s%s/partners", top, ENAS_RECORDS_DIR);
+	if (!is_dir(src))
+		install_dir(repo, top, data.partners, ENAS_RECORDS_DIR
+		    "/partners");
+	snprintf(src, sizeof(src), "%s/pre-commit", data.hooks);
+	install(repo, top, src, "hooks/pre-commit", 1);
+	snprintf(src, sizeof(src), "%s/pre-receive", data.hooks);
+	install(repo, top, src, "hooks/pre-receive", 1);
+	attributes(repo, top);
+	config(repo, "core.hooksPath", "hooks", "the enas hooks in hooks/ "
+	    "do not run");
+	config(repo, "merge.enas.name", MERGE_NAME, "records do not merge "
+	    "field by field");
+	config(repo, "merge.enas.driver", MERGE_DRIVER, "records do not "
+	    "merge field by field");
+
+	if (nchanges) {
+		for (i = 0; i < nchanges; i++) {
+			changes[i].buf = contents[i].data ? contents[i].data :
+			    "";
+			changes[i].len = contents[i].len;
+		}
+		if ((rc = enas_commit_ready(repo)) < 0 ||
+		    (rc = enas_commit_tree(&tree, &head, repo, changes,
+		    nchanges)) < 0 ||
+		    (rc = enas_commit_create(NULL, repo, &tree, &head,
+		    "records: rules, partners, hooks and attributes from "
+		    "enas init\n", changes, nchanges)) < 0)
+			fail(rc);
+	}
+	for (i = 0; i < nchanges; i++) {
+		free((char *)changes[i].path);
+		enas_buf_free(&contents[i]);
+	}
+	free(changes);
+	free(contents);
+	enas_repo_free(repo);
+	return 0;
+}

@@ -1,0 +1,457 @@
+/*
+ * enas-new: a new record with a fresh id, filled from the command line
+ * and the user's editor, checked, written and committed.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "commit.h"
+#include "editor.h"
+#include "find.h"
+#include "record.h"
+#include "repo.h"
+#include "template.h"
+#include "write.h"
+
+#define DRAWS 20	/* ids drawn before giving up */
+
+static int colour;
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: enas-new [-n] [-C dir] [-s site] kind "
+	    "[field=value ...]\n");
+	exit(status);
+}
+
+static void
+print_diag(void *ctx, const struct enas_diag *d)
+{
+	char line[4096];
+	const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
+	char *at;
+
+	(void)ctx;
+	enas_diag_format(line, sizeof(line), d);
+	if (colour && (at = strstr(line, lv)))
+		fprintf(stderr, "%.*s\033[%sm%s\033[0m%s\n", (int)(at - line),
+		    line, d->level == ENAS_WARNING ? "1;35" : "1;31", lv,
+		    at + strlen(lv));
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+/* Exit 2 with the library's message. */
+static void
+fail(int rc)
+{
+	if (rc == ENAS_ERULES)
+		exit(2);
+	errx(2, "%s", enas_error_last());
+}
+
+/* Whether a record with this id exists in HEAD or the working tree. */
+static int
+taken(struct enas_repo *repo, const struct enas_rules *r, const char *id)
+{
+	struct enas_buf path = ENAS_BUF_INIT;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid head;
+	unsigned mode;
+	int rc;
+
+	rc = enas_find(&path, &mode, NULL, repo, NULL, r, id);
+	if (rc == 0 && git_repository_head_unborn(enas_repo_git(repo)) != 1) {
+		if (git_reference_name_to_id(&head, enas_repo_git(repo),
+		    "HEAD") < 0 || git_commit_lookup(&commit,
+		    enas_repo_git(repo), &head) < 0 ||
+		    git_commit_tree(&tree, commit) < 0)
+			rc = enas_repo_error("cannot read HEAD");
+		else
+			rc = enas_find(&path, &mode, NULL, repo, tree, r, id);
+	}
+	git_tree_free(tree);
+	git_commit_free(commit);
+	enas_buf_free(&path);
+	if (rc < 0)
+		fail(rc);
+	return rc;
+}
+
+/* The year for a new id: the dating field's, if given, or this year. */
+static int
+id_year(const struct enas_rules *r, const struct enas_setting *set,
+    size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t i;
+
+	for (i = 0; r->date && i < n; i++)
+		if (strcmp(set[i].path, r->date) == 0 &&
+		    enas_date_parse(set[i].value, strlen(set[i].value)) >= 0)
+			return atoi(set[i].value);
+	if (!localtime_r(&t, &tm))
+		return 1970;
+	return tm.tm_year + 1900;
+}
+
+/* Draw ids until one is free. */
+static char whynot[512];	/* why the office code could not be had */
+
+static void
+draw(char *id, struct enas_repo *repo, const struct enas_rules *r,
+    const char *office, int year)
+{
+	int i;
+
+	for (i = 0; i < DRAWS; i++) {
+		if (enas_id_new(id, ENAS_ID_MAX + 1, r, office, year) < 0)
+			errx(2, "%s", whynot[0] ? whynot : enas_error_last());
+		if (!taken(repo, r, id))
+			return;
+	}
+	errx(2, "no free %s id in %d draws; is records/%s full?", r->kind,
+	    DRAWS, r->dir);
+}
+
+/*
+ * Check a record's text as it would be written at its place (into
+ * path): against HEAD plus it when committing, against the working
+ * tree otherwise.  Returns the number of errors.
+ */
+static int
+check_text(struct enas_buf *path, char *id, struct enas_repo *repo,
+    const struct enas_rules *r, const struct enas_buf *text,
+    const char *drawn, int commit, git_oid *tree, git_oid *head)
+{
+	struct enas_file_change ch;
+	int rc;
+
+	if ((rc = enas_find_place(path, id, r, text->data, text->len,
+	    drawn)) < 0)
+		fail(rc);
+	ch.path = path->data;
+	ch.buf = text->data;
+	ch.len = text->len;
+	ch.mode = 0;
+	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1, print_diag,
+	    NULL) : enas_worktree_check(repo, &ch, 1, print_diag, NULL);
+	if (rc < 0)
+		fail(rc);
+	if (rc == 0 && strcmp(id, drawn) != 0 && taken(repo, r, id)) {
+		fprintf(stderr, "%s:1:1: error: id: a %s record with the id "
+		    "%s exists already\n", path->data, r->kind, id);
+		rc = 1;
+	}
+	return rc;
+}
+
+/*
+ * A drawn id carries the year of the record's date field (registered):
+ * when the editor gave another year, draw again for that year and put
+ * the new id in the text.
+ */
+static void
+realign(struct enas_buf *text, char *drawn, struct enas_repo *repo,
+    const struct enas_rules *r, const char *office)
+{
+	struct enas_record *rec = NULL;
+	struct enas_buf out = ENAS_BUF_INIT;
+	const struct enas_node *idn, *date;
+	const char *s;
+	size_t off;
+	int line, year;
+
+	if (!r->date || enas_record_parse(&rec, text->data, text->len, "", 0,
+	    NULL, NULL) < 0)
+		return;
+	idn = enas_node_get(rec->root, "id");
+	date = enas_node_path(rec->root, r->date);
+	if (!idn || !date || idn->type != ENAS_SCALAR || idn->quoted ||
+	    date->type != ENAS_SCALAR || idn->len != strlen(drawn) ||
+	    memcmp(idn->value, drawn, idn->len) != 0 ||
+	    enas_date_parse(date->value, date->len) < 0 ||
+	    (year = atoi(date->value)) == enas_id_year(drawn)) {
+		enas_record_free(rec);
+		return;
+	}
+	for (s = text->data, line = 1; line < idn->line && s; line++)
+		if ((s = memchr(s, '\n', text->len - (size_t)(s -
+		    text->data))))
+			s++;
+	off = s ? (size_t)(s - text->data) + (size_t)idn->col - 1 : text->len;
+	if (off + idn->len <= text->len &&
+	    memcmp(text->data + off, drawn, idn->len) == 0) {
+		draw(drawn, repo, r, office, year);
+		if (enas_buf_add(&out, text->data, off) < 0 ||
+		    enas_buf_puts(&out, drawn) < 0 ||
+		    enas_buf_add(&out, text->data + off + idn->len,
+		    text->len - off - idn->len) < 0)
+			fail(ENAS_ENOMEM);
+		enas_buf_free(text);
+		*text = out;
+	}
+	enas_record_free(rec);
+}
+
+/* Ask whether to edit again; 0 means abandon. */
+static int
+again(void)
+{
+	char answer[16];
+
+	if (!isatty(0))
+		return 0;
+	for (;;) {
+		fprintf(stderr, "enas-new: (e)dit again or (a)bandon? ");
+		if (!fgets(answer, sizeof(answer), stdin))
+			return 0;
+		if (answer[0] == 'e')
+			return 1;
+		if (answer[0] == 'a')
+			return 0;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "no-edit", no_argument, NULL, 'n' },
+		{ "site", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct enas_buf text = ENAS_BUF_INIT, final = ENAS_BUF_INIT;
+	struct enas_buf path = ENAS_BUF_INIT, tmpdir = ENAS_BUF_INIT;
+	struct enas_buf tmpcopy = ENAS_BUF_INIT, cfg = ENAS_BUF_INIT;
+	struct enas_buf msg = ENAS_BUF_INIT;
+	struct enas_setting *set;
+	struct enas_snapshot *rsnap = NULL;
+	struct enas_checker *c = NULL;
+	struct enas_repo *repo = NULL;
+	struct enas_lock *lock = NULL;
+	const struct enas_rules *r;
+	struct enas_file_change ch;
+	const char *dir = NULL, *site = NULL, *given = NULL, *office = NULL;
+	char drawn[ENAS_ID_MAX + 1], id[ENAS_ID_MAX + 1], code[32], *eq;
+	git_oid tree, head;
+	size_t nset = 0;
+	int ch_, noedit = 0, commit, rc, i, errors, tries, status = 0;
+
+	while ((ch_ = getopt_long(argc, argv, "+C:hns:", longopts,
+	    NULL)) != -1) {
+		switch (ch_) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'n':
+			noedit = 1;
+			break;
+		case 's':
+			site = optarg;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(stderr, 2);
+	if (!(set = calloc((size_t)argc, sizeof(*set))))
+		err(2, NULL);
+	for (i = 1; i < argc; i++) {
+		if (!(eq = strchr(argv[i], '=')) || eq == argv[i]) {
+			warnx("'%s' is not FIELD=VALUE", argv[i]);
+			usage(stderr, 2);
+		}
+		*eq = '\0';
+		if (strcmp(argv[i], "id") == 0) {
+			given = eq + 1;
+			continue;
+		}
+		set[nset].path = argv[i];
+		set[nset++].value = eq + 1;
+	}
+	if (dir && chdir(dir) < 0)
+		err(2, "%s", dir);
+	colour = isatty(2) && !getenv("NO_COLOR");
+
+	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
+		fail(rc);
+	commit = enas_config_bool(repo, "enas.autoCommit", 1);
+	if (commit && (rc = enas_commit_ready(repo)) < 0)
+		fail(rc);
+	if (!enas_repo_workdir(repo))
+		errx(2, "a bare repository has no working tree");
+	if (commit && git_repository_head_unborn(enas_repo_git(repo)) == 1)
+		errx(2, "the repository has no commits yet; run 'enas init'");
+	/* The rules the commit will be checked against. */
+	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
+	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
+	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
+		fail(rc);
+	if (!(r = enas_checker_rules(c, argv[0])))
+		errx(2, "no kind '%.64s' in %s", argv[0], ENAS_RULES_DIR);
+	if ((rc = enas_template_check(r, set, nset)) < 0)
+		errx(2, "%s", enas_error_last());
+
+	if (given) {
+		if (!enas_id_safe(given) ||
+		    !enas_rules_id_ok(r, given, strlen(given)))
+			errx(2, "'%.64s' is not a %s id (%s)", given, r->kind,
+			    r->id_src);
+		if (taken(repo, r, given))
+			errx(1, "a %s record with the id %s exists already",
+			    r->kind, given);
+		snprintf(drawn, sizeof(drawn), "%s", given);
+	} else {
+		if (site)
+			office = site;
+		else if ((rc = enas_config_string(&cfg, repo,
+		    "enas.office")) < 0)
+			fail(rc);
+		else if (rc == 1)
+			office = cfg.data;
+		for (i = 0; !office && (size_t)i < nset; i++)
+			if (strcmp(set[i].path, "site") == 0)
+				office = set[i].value;
+		if (office && enas_id_office(code, sizeof(code), r,
+		    office) == 0)
+			office = code;
+		else if (office) {
+			/* a kind whose ids need no office ("SES-...") */
+			snprintf(whynot, sizeof(whynot), "%s",
+			    enas_error_last());
+			office = NULL;
+		}
+		draw(drawn, repo, r, office, id_year(r, set, nset));
+	}
+	if ((rc = enas_template(&text, r, drawn, set, nset)) < 0)
+		fail(rc);
+	/* Without the editor, the diagnostics are about the record alone. */
+	if (noedit && ((rc = enas_template_tidy(&final, text.data,
+	    text.len)) < 0 || (rc = enas_buf_add(&text, "", 0)) < 0))
+		fail(rc);
+	if (noedit) {
+		text.len = 0;
+		if (enas_buf_add(&text, final.data, final.len) < 0)
+			fail(ENAS_ENOMEM);
+	}
+
+	/* The editor, until the record passes or the user gives up. */
+	if (!noedit) {
+		if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
+		    enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
+		    drawn) < 0)
+			fail(rc < 0 ? rc : ENAS_ENOMEM);
+		if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
+		    tmpdir.len + 1, text.data, text.len, 0)) < 0) {
+			enas_tmpdir_remove(tmpdir.data, NULL);
+			fail(rc);
+		}
+	}
+	for (;;) {
+		if (!noedit) {
+			if ((rc = enas_editor_run(tmpcopy.data)) < 0 ||
+			    (rc = enas_file_read(&text, tmpcopy.data,
+			    ENAS_RECORD_MAX + 1)) < 0) {
+				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				errx(2, "%s; nothing written",
+				    enas_error_last());
+			}
+		}
+		errors = check_text(&path, id, repo, r, &text, drawn, commit,
+		    &tree, &head);
+		if (errors == 0)
+			break;
+		if (noedit || !again()) {
+			if (!noedit)
+				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			fprintf(stderr, "enas-new: nothing written\n");
+			status = 1;
+			goto done;
+		}
+	}
+	if ((rc = enas_template_tidy(&final, text.data, text.len)) < 0)
+		fail(rc);
+	if (!given)
+		realign(&final, drawn, repo, r, office);
+
+	/* Under the lock: check again against what HEAD is now, write. */
+	for (tries = 0;; tries++) {
+		if ((rc = enas_repo_lock(&lock, repo)) < 0) {
+			if (!noedit)
+				warnx("your record is kept in %s",
+				    tmpcopy.data);
+			fail(rc);
+		}
+		if (strcmp(id, drawn) != 0 || !taken(repo, r, id))
+			break;
+		/* drawn meanwhile by another clone's tool in this one */
+		enas_lock_release(lock);
+		lock = NULL;
+		if (!noedit || given || tries >= DRAWS)
+			errx(2, "the id %s was taken meanwhile; run again",
+			    id);
+		draw(drawn, repo, r, office, id_year(r, set, nset));
+		text.len = 0;
+		if ((rc = enas_template(&text, r, drawn, set, nset)) < 0 ||
+		    (rc = enas_template_tidy(&final, text.data,
+		    text.len)) < 0)
+			fail(rc);
+	}
+	if ((errors = check_text(&path, id, repo, r, &final, drawn, commit,
+	    &tree, &head)) != 0) {
+		enas_lock_release(lock);
+		if (!noedit)
+			warnx("your record is kept in %s", tmpcopy.data);
+		status = 1;
+		goto done;
+	}
+	if ((rc = enas_write_atomic(enas_repo_workdir(repo), path.data,
+	    final.data, final.len, ENAS_WRITE_NEW)) < 0)
+		fail(rc);
+	if (commit) {
+		ch.path = path.data;
+		ch.buf = final.data;
+		ch.len = final.len;
+		ch.mode = 0;
+		if (enas_buf_printf(&msg, "%s %s: new\n", r->kind, id) < 0 ||
+		    (rc = enas_commit_create(NULL, repo, &tree, &head,
+		    msg.data, &ch, 1)) < 0)
+			fail(rc < 0 ? rc : ENAS_ENOMEM);
+	}
+	enas_lock_release(lock);
+	if (!noedit)
+		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+	printf("%s\n", id);
+done:
+	enas_checker_free(c);
+	enas_snapshot_free(rsnap);
+	enas_repo_free(repo);
+	enas_buf_free(&text);
+	enas_buf_free(&final);
+	enas_buf_free(&path);
+	enas_buf_free(&tmpdir);
+	enas_buf_free(&tmpcopy);
+	enas_buf_free(&cfg);
+	enas_buf_free(&msg);
+	free(set);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(2, "standard output");
+	return status;
+}

@@ -1,0 +1,146 @@
+/*
+ * enas-show: print one record, as it is in the working tree or as it
+ * was committed at a revision.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "find.h"
+#include "record.h"
+#include "repo.h"
+
+#define SHOW_MAX (64 * 1024 * 1024)	/* bytes: far above any record */
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: enas-show [-C dir] [-r rev] id\n");
+	exit(status);
+}
+
+static void
+print_diag(void *ctx, const struct enas_diag *d)
+{
+	char line[4096];
+
+	(void)ctx;
+	enas_diag_format(line, sizeof(line), d);
+	fprintf(stderr, "%s\n", line);
+}
+
+static void
+fail(int rc)
+{
+	if (rc == ENAS_ERULES)
+		exit(2);
+	errx(2, "%s", enas_error_last());
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "rev", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct enas_buf path = ENAS_BUF_INIT, full = ENAS_BUF_INIT;
+	struct enas_buf data = ENAS_BUF_INIT;
+	struct enas_snapshot *rsnap = NULL;
+	struct enas_checker *c = NULL;
+	struct enas_repo *repo = NULL;
+	const struct enas_rules *r;
+	const char *dir = NULL, *rev = NULL, *id;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	git_oid oid;
+	unsigned mode;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "C:hr:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'r':
+			rev = optarg;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage(stderr, 2);
+	id = argv[0];
+	if (!enas_id_safe(id))
+		errx(2, "'%.64s' is not a record id", id);
+	if (dir && chdir(dir) < 0)
+		err(2, "%s", dir);
+
+	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
+		fail(rc);
+	if (!rev && !enas_repo_workdir(repo))
+		rev = "HEAD";	/* a bare repository: what it holds */
+	if ((rc = enas_snapshot_under(&rsnap, repo, rev ? ENAS_COMMIT :
+	    ENAS_WORKTREE, rev, ENAS_RULES_DIR)) < 0 ||
+	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
+		fail(rc);
+	if (!(r = enas_id_kind(c, id)))
+		errx(2, "'%s' is not the id of any kind in %s%s", id,
+		    rsnap->prefix, ENAS_RULES_DIR);
+	if (rev) {
+		if (git_commit_lookup(&commit, enas_repo_git(repo),
+		    &rsnap->commit) < 0 || git_commit_tree(&tree, commit) < 0)
+			fail(enas_repo_error("cannot read the commit"));
+	}
+	if ((rc = enas_find(&path, &mode, &oid, repo, tree, r, id)) < 0)
+		fail(rc);
+	if (rc == 0)
+		errx(1, "no %s record has the id %s%s%s", r->kind, id,
+		    rev ? " at " : "", rev ? rev : "");
+	if (mode == GIT_FILEMODE_LINK)
+		errx(2, "%s%s: is a symbolic link; records are regular files",
+		    rsnap->prefix, path.data);
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		errx(2, "%s%s: is not a regular file", rsnap->prefix,
+		    path.data);
+	if (rev) {
+		if (git_blob_lookup(&blob, enas_repo_git(repo), &oid) < 0)
+			fail(enas_repo_error(path.data));
+		if (fwrite(git_blob_rawcontent(blob), 1,
+		    (size_t)git_blob_rawsize(blob), stdout) !=
+		    (size_t)git_blob_rawsize(blob))
+			err(2, "standard output");
+	} else {
+		if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
+		    path.data) < 0)
+			fail(ENAS_ENOMEM);
+		if ((rc = enas_file_read(&data, full.data, SHOW_MAX)) < 0)
+			errx(2, "%s", enas_error_last());
+		if (fwrite(data.data, 1, data.len, stdout) != data.len)
+			err(2, "standard output");
+	}
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	enas_checker_free(c);
+	enas_snapshot_free(rsnap);
+	enas_repo_free(repo);
+	enas_buf_free(&path);
+	enas_buf_free(&full);
+	enas_buf_free(&data);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(2, "standard output");
+	return 0;
+}

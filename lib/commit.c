@@ -1,0 +1,419 @@
+/*
+ * commit.c: trees, commits and index entries for a tool's changes.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commit.h"
+
+int
+enas_commit_ready(struct enas_repo *repo)
+{
+	static const char *const what[] = {
+		[GIT_REPOSITORY_STATE_MERGE] = "a merge",
+		[GIT_REPOSITORY_STATE_REVERT] = "a revert",
+		[GIT_REPOSITORY_STATE_REVERT_SEQUENCE] = "a revert",
+		[GIT_REPOSITORY_STATE_CHERRYPICK] = "a cherry-pick",
+		[GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE] = "a cherry-pick",
+		[GIT_REPOSITORY_STATE_BISECT] = "a bisect",
+		[GIT_REPOSITORY_STATE_REBASE] = "a rebase",
+		[GIT_REPOSITORY_STATE_REBASE_INTERACTIVE] = "a rebase",
+		[GIT_REPOSITORY_STATE_REBASE_MERGE] = "a rebase",
+		[GIT_REPOSITORY_STATE_APPLY_MAILBOX] = "git am",
+		[GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE] = "git am",
+	};
+	int st;
+
+	if (!enas_repo_workdir(repo))
+		return enas_error_set(ENAS_EGIT, "a bare repository has no "
+		    "working tree to change");
+	st = git_repository_state(enas_repo_git(repo));
+	if (st != GIT_REPOSITORY_STATE_NONE)
+		return enas_error_set(ENAS_EGIT, "%s is in progress; finish "
+		    "it or abort it first (git status)", st > 0 &&
+		    (size_t)st < sizeof(what) / sizeof(what[0]) && what[st] ?
+		    what[st] : "an operation");
+	return 0;
+}
+
+int
+enas_commit_tree(git_oid *tree, git_oid *head, struct enas_repo *repo,
+    const struct enas_file_change *ch, size_t n)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_tree_update *up = NULL;
+	git_treebuilder *tb = NULL;
+	git_commit *commit = NULL;
+	git_tree *base = NULL;
+	git_oid empty;
+	size_t i;
+	int rc = 0;
+
+	memset(head, 0, sizeof(*head));
+	if (git_repository_head_unborn(git) != 1) {
+		if (git_reference_name_to_id(head, git, "HEAD") < 0 ||
+		    git_commit_lookup(&commit, git, head) < 0 ||
+		    git_commit_tree(&base, commit) < 0) {
+			rc = enas_repo_error("cannot read HEAD");
+			goto out;
+		}
+	} else if (git_treebuilder_new(&tb, git, NULL) < 0 ||
+	    git_treebuilder_write(&empty, tb) < 0 ||
+	    git_tree_lookup(&base, git, &empty) < 0) {
+		rc = enas_repo_error("cannot make an empty tree");
+		goto out;
+	}
+	if (!(up = enas_calloc(n, sizeof(*up)))) {
+		rc = ENAS_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		up[i].path = ch[i].path;
+		if (!ch[i].buf) {
+			up[i].action = GIT_TREE_UPDATE_REMOVE;
+			continue;
+		}
+		up[i].action = GIT_TREE_UPDATE_UPSERT;
+		up[i].filemode = ch[i].mode ? (git_filemode_t)ch[i].mode :
+		    GIT_FILEMODE_BLOB;
+		if (git_blob_create_from_buffer(&up[i].id, git, ch[i].buf,
+		    ch[i].len) < 0) {
+			rc = enas_repo_error(ch[i].path);
+			goto out;
+		}
+	}
+	if (git_tree_create_updated(tree, git, base, n, up) < 0)
+		rc = enas_repo_error("cannot make the tree to commit");
+out:
+	free(up);
+	git_treebuilder_free(tb);
+	git_tree_free(base);
+	git_commit_free(commit);
+	return rc;
+}
+
+int
+enas_commit_check(git_oid *tree, git_oid *head, struct enas_repo *repo,
+    const struct enas_file_change *ch, size_t n, enas_diag_fn fn, void *ctx)
+{
+	struct enas_snapshot *snap = NULL, *base = NULL;
+	struct enas_checker *c = NULL;
+	int rc;
+
+	if ((rc = enas_commit_tree(tree, head, repo, ch, n)) < 0 ||
+	    (rc = enas_snapshot_tree(&snap, repo, tree)) < 0)
+		goto out;
+	if (!git_oid_is_zero(head) &&
+	    (rc = enas_snapshot_commit(&base, repo, head)) < 0)
+		goto out;
+	if ((rc = enas_checker_new(&c, snap, fn, ctx)) < 0 ||
+	    (rc = enas_checker_changes(c, base)) < 0 ||
+	    (rc = enas_checker_finish(c)) < 0)
+		goto out;
+	rc = enas_checker_errors(c);
+out:
+	enas_checker_free(c);
+	enas_snapshot_free(base);
+	enas_snapshot_free(snap);
+	return rc;
+}
+
+int
+enas_worktree_check(struct enas_repo *repo, const struct enas_file_change *ch,
+    size_t n, enas_diag_fn fn, void *ctx)
+{
+	struct enas_snapshot *snap = NULL;
+	struct enas_checker *c = NULL;
+	size_t i, j, k;
+	int rc;
+
+	if ((rc = enas_snapshot_open(&snap, repo, ENAS_WORKTREE, NULL)) < 0)
+		goto out;
+	/* The changed paths are checked from their new bytes below. */
+	for (i = j = 0; i < snap->n; i++) {
+		for (k = 0; k < n; k++)
+			if (strcmp(snap->entries[i].path, ch[k].path) == 0)
+				break;
+		if (k < n) {
+			free(snap->entries[i].path);
+			continue;
+		}
+		snap->entries[j++] = snap->entries[i];
+	}
+	snap->n = j;
+	if ((rc = enas_checker_new(&c, snap, fn, ctx)) < 0)
+		goto out;
+	for (k = 0; k < n && rc >= 0; k++)
+		if (ch[k].buf)
+			rc = enas_checker_buffer(c, ch[k].path, ch[k].path,
+			    ch[k].buf, ch[k].len);
+	if (rc >= 0)
+		rc = enas_checker_finish(c);
+	if (rc >= 0)
+		rc = enas_checker_errors(c);
+out:
+	enas_checker_free(c);
+	enas_snapshot_free(snap);
+	return rc;
+}
+
+/*
+ * A date as git takes it in GIT_AUTHOR_DATE: "@SECONDS [+HHMM]",
+ * "SECONDS +HHMM", or ISO 8601 "YYYY-MM-DD[T ]HH:MM[:SS][Z|+HH[:]MM]"
+ * (local time without a zone).  0, or -1 when it is none of these.
+ */
+static int
+parse_date(const char *s, git_time_t *when, int *offset)
+{
+	struct tm tm;
+	long long secs;
+	char *end;
+	int y, mo, d, h, mi, sec = 0, n = 0, zh, zm, sign;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '@' || (isdigit((unsigned char)*s) && strchr(s, ' ') &&
+	    !strchr(s, '-') && !strchr(s, ':'))) {
+		secs = strtoll(s + (*s == '@'), &end, 10);
+		*when = (git_time_t)secs;
+		*offset = 0;
+		while (*end == ' ')
+			end++;
+		if (*end == '\0')
+			return 0;
+		if ((*end != '+' && *end != '-') || strlen(end) != 5 ||
+		    !isdigit((unsigned char)end[1]))
+			return -1;
+		zh = (end[1] - '0') * 10 + (end[2] - '0');
+		zm = (end[3] - '0') * 10 + (end[4] - '0');
+		*offset = (*end == '-' ? -1 : 1) * (zh * 60 + zm);
+		return 0;
+	}
+	if (sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &n) != 5)
+		return -1;
+	s += n;
+	if (*s == ':') {
+		if (sscanf(s, ":%2d%n", &sec, &n) != 1)
+			return -1;
+		s += n;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (*s == '\0') {
+		tm.tm_isdst = -1;
+		secs = (long long)mktime(&tm);
+		*when = (git_time_t)secs;
+		*offset = (int)(tm.tm_gmtoff / 60);
+		return 0;
+	}
+	*when = (git_time_t)timegm(&tm);
+	if (*s == 'Z' && s[1] == '\0') {
+		*offset = 0;
+		return 0;
+	}
+	if (*s != '+' && *s != '-')
+		return -1;
+	sign = *s == '-' ? -1 : 1;
+	if (sscanf(s + 1, "%2d:%2d%n", &zh, &zm, &n) == 2 ||
+	    sscanf(s + 1, "%2d%2d%n", &zh, &zm, &n) == 2) {
+		if (s[1 + n] != '\0')
+			return -1;
+		*offset = sign * (zh * 60 + zm);
+		*when -= (git_time_t)*offset * 60;
+		return 0;
+	}
+	return -1;
+}
+
+/* "AUTHOR" or "COMMITTER": git's rules for who and when. */
+static int
+signature(git_signature **out, git_repository *git, const char *role)
+{
+	git_signature *dflt = NULL;
+	char var[32];
+	const char *name, *email, *date;
+	git_time_t when;
+	int offset, rc;
+
+	snprintf(var, sizeof(var), "GIT_%s_NAME", role);
+	name = getenv(var);
+	snprintf(var, sizeof(var), "GIT_%s_EMAIL", role);
+	email = getenv(var);
+	snprintf(var, sizeof(var), "GIT_%s_DATE", role);
+	date = getenv(var);
+	if (!name || !email) {
+		if (git_signature_default(&dflt, git) < 0)
+			return enas_error_set(ENAS_EGIT, "who are you? set "
+			    "your name and e-mail for commits: git config "
+			    "--global user.name 'Your Name'; git config "
+			    "--global user.email you@example.org");
+		if (!name)
+			name = dflt->name;
+		if (!email)
+			email = dflt->email;
+	}
+	if (date && *date) {
+		if (parse_date(date, &when, &offset) < 0) {
+			git_signature_free(dflt);
+			return enas_error_set(ENAS_EGIT, "GIT_%s_DATE: cannot "
+			    "read '%.40s'; use ISO 8601 (2024-06-01T12:00:00Z) "
+			    "or @SECONDS", role, date);
+		}
+		rc = git_signature_new(out, name, email, when, offset);
+	} else if (dflt)
+		rc = git_signature_new(out, name, email, dflt->when.time,
+		    dflt->when.offset);
+	else
+		rc = git_signature_now(out, name, email);
+	git_signature_free(dflt);
+	if (rc < 0)
+		return enas_repo_error("cannot make the commit's signature");
+	return 0;
+}
+
+/* Bring the index entries of the changed paths up to date. */
+static int
+update_index(struct enas_repo *repo, const struct enas_file_change *ch,
+    size_t n)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	git_index *index = NULL;
+	size_t i;
+	int rc = 0, tries, e = 0;
+
+	if (git_repository_index(&index, enas_repo_git(repo)) < 0)
+		return enas_repo_error("cannot open the index");
+	for (tries = 0; tries < 40; tries++) {
+		if ((e = git_index_read(index, 1)) < 0)
+			break;
+		for (i = 0; i < n && e >= 0; i++)
+			e = ch[i].buf ?
+			    git_index_add_bypath(index, ch[i].path) :
+			    git_index_remove_bypath(index, ch[i].path);
+		if (e < 0)
+			break;
+		/* git itself may hold index.lock for a moment */
+		if ((e = git_index_write(index)) != GIT_ELOCKED)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	if (e < 0)
+		rc = enas_repo_error("committed, but cannot update the index "
+		    "(git status may show the file as changed; git reset -q "
+		    "mends it)");
+	git_index_free(index);
+	return rc;
+}
+
+int
+enas_commit_create(git_oid *out, struct enas_repo *repo, const git_oid *tree,
+    const git_oid *head, const char *message,
+    const struct enas_file_change *ch, size_t n)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_signature *author = NULL, *committer = NULL;
+	git_commit *parent = NULL;
+	const git_commit *parents[1];
+	git_tree *t = NULL;
+	git_oid id, now;
+	int rc, first = git_oid_is_zero(head);
+
+	if ((rc = signature(&author, git, "AUTHOR")) < 0 ||
+	    (rc = signature(&committer, git, "COMMITTER")) < 0)
+		goto out;
+	if (first ? git_repository_head_unborn(git) != 1 :
+	    git_reference_name_to_id(&now, git, "HEAD") < 0 ||
+	    !git_oid_equal(&now, head)) {
+		rc = enas_error_set(ENAS_EGIT, "HEAD moved while the record "
+		    "was being written; the file is written but not committed "
+		    "(git status)");
+		goto out;
+	}
+	if (git_tree_lookup(&t, git, tree) < 0 ||
+	    (!first && git_commit_lookup(&parent, git, head) < 0)) {
+		rc = enas_repo_error("cannot read the tree to commit");
+		goto out;
+	}
+	parents[0] = parent;
+	if (git_commit_create(&id, git, "HEAD", author, committer, NULL,
+	    message, t, first ? 0 : 1, parents) < 0) {
+		rc = enas_repo_error("cannot commit");
+		goto out;
+	}
+	if (out)
+		git_oid_cpy(out, &id);
+	rc = update_index(repo, ch, n);
+out:
+	git_tree_free(t);
+	git_commit_free(parent);
+	git_signature_free(author);
+	git_signature_free(committer);
+	return rc;
+}
+
+int
+enas_config_bool(struct enas_repo *repo, const char *name, int dflt)
+{
+	git_config *cfg = NULL;
+	int v = dflt;
+
+	if (git_repository_config_snapshot(&cfg, enas_repo_git(repo)) == 0 &&
+	    git_config_get_bool(&v, cfg, name) < 0)
+		v = dflt;
+	git_config_free(cfg);
+	return v;
+}
+
+int
+enas_config_string(struct enas_buf *b, struct enas_repo *repo,
+    const char *name)
+{
+	git_config *cfg = NULL;
+	const char *v;
+	int rc;
+
+	b->len = 0;
+	if (git_repository_config_snapshot(&cfg, enas_repo_git(repo)) < 0)
+		return enas_repo_error("cannot read the git config");
+	rc = git_config_get_string(&v, cfg, name);
+	if (rc == GIT_ENOTFOUND)
+		rc = 0;
+	else if (rc < 0)
+		rc = enas_repo_error(name);
+	else
+		rc = enas_buf_puts(b, v) < 0 ? ENAS_ENOMEM : 1;
+	git_config_free(cfg);
+	return rc;
+}
+
+int
+enas_repo_lock(struct enas_lock **out, struct enas_repo *repo)
+{
+	struct enas_buf path = ENAS_BUF_INIT;
+	const char *s = getenv("ENAS_LOCK_TIMEOUT");
+	long secs = 30;
+	char *end;
+	int rc;
+
+	if (s && *s) {
+		secs = strtol(s, &end, 10);
+		if (*end || secs < 0 || secs > 86400)
+			secs = 30;
+	}
+	if (enas_buf_printf(&path, "%senas.lock",
+	    git_repository_commondir(enas_repo_git(repo))) < 0)
+		return ENAS_ENOMEM;
+	rc = enas_lock_take(out, path.data, secs * 1000);
+	enas_buf_free(&path);
+	return rc;
+}

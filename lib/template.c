@@ -1,0 +1,532 @@
+/*
+ * template.c: a new record's text from the rules, and its tidying.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "record.h"
+#include "template.h"
+
+#define WRAP 76		/* columns of a comment line */
+
+/* 1 if s can be written plain, in block or flow context. */
+static int
+plain_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' ||
+	    strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strchr(",[]{}", s[i]) || (s[i] == ':' && (i + 1 == n ||
+		    s[i + 1] == ' ')) || (s[i] == '#' && s[i - 1] == ' '))
+			return 0;
+	return 1;
+}
+
+/* s (n bytes) as a YAML scalar: plain, or single-quoted. */
+static int
+scalar(struct enas_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	if (plain_ok(s, n))
+		return enas_buf_add(b, s, n);
+	if (enas_buf_add(b, "'", 1) < 0)
+		return ENAS_ENOMEM;
+	for (i = 0; i < n; i++)
+		if (enas_buf_add(b, s + i, 1) < 0 ||
+		    (s[i] == '\'' && enas_buf_add(b, "'", 1) < 0))
+			return ENAS_ENOMEM;
+	return enas_buf_add(b, "'", 1);
+}
+
+int
+enas_template_check(const struct enas_rules *r,
+    const struct enas_setting *set, size_t n)
+{
+	const struct enas_field *f;
+	const unsigned char *v;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(set[i].path, "id") == 0)
+			return enas_error_set(ENAS_EUSAGE, "id: a new record's "
+			    "id is drawn, not set");
+		if (!(f = enas_rules_field(r, set[i].path)))
+			return enas_error_set(ENAS_EUSAGE, "%.64s: field not "
+			    "declared in %s", set[i].path, r->file);
+		if (strchr(set[i].path, '['))
+			return enas_error_set(ENAS_EUSAGE, "%s: a field inside "
+			    "a list of items is filled in the editor",
+			    set[i].path);
+		if (f->type == ENAS_MAPPING || f->type == ENAS_ITEMS)
+			return enas_error_set(ENAS_EUSAGE, "%s: holds other "
+			    "fields; set those (%s.FIELD=VALUE)", set[i].path,
+			    set[i].path);
+		for (j = 0; j < i; j++)
+			if (strcmp(set[j].path, set[i].path) == 0)
+				return enas_error_set(ENAS_EUSAGE, "%s: set "
+				    "twice", set[i].path);
+		for (v = (const unsigned char *)set[i].value; *v; v++)
+			if (*v < 0x20 || *v == 0x7f)
+				return enas_error_set(ENAS_EUSAGE, "%s: the "
+				    "value holds a control character",
+				    set[i].path);
+	}
+	return 0;
+}
+
+/* The setting for path, or NULL. */
+static const char *
+setting(const struct enas_setting *set, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(set[i].path, path) == 0)
+			return set[i].value;
+	return NULL;
+}
+
+/* Append text to b as comment lines at indent, wrapped at WRAP. */
+static int
+comment(struct enas_buf *b, int indent, const char *lead, const char *text)
+{
+	size_t col, w, lead_n = strlen(lead);
+	const char *s = text;
+	int first = 1;
+
+	if (enas_buf_printf(b, "%*s#%s", indent, "", lead) < 0)
+		return ENAS_ENOMEM;
+	col = (size_t)indent + 1 + strlen(lead);
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		for (w = 0; s[w] && s[w] != ' '; w++)
+			;
+		if (!w)
+			break;
+		if (!first && col + 1 + w > WRAP) {
+			if (enas_buf_printf(b, "\n%*s#%s   ", indent, "",
+			    lead) < 0)
+				return ENAS_ENOMEM;
+			col = (size_t)indent + 1 + lead_n + 3;
+		} else if (enas_buf_puts(b, " ") < 0)
+			return ENAS_ENOMEM;
+		else
+			col++;
+		if (enas_buf_add(b, s, w) < 0)
+			return ENAS_ENOMEM;
+		col += w;
+		s += w;
+		first = 0;
+	}
+	return enas_buf_puts(b, "\n");
+}
+
+static int
+bound_text(struct enas_buf *b, const struct enas_field *f,
+    const struct enas_bound *bd, const char *word)
+{
+	char date[11];
+
+	if (!bd->set)
+		return 0;
+	if (bd->today)
+		return enas_buf_printf(b, ", %s today", word);
+	if (bd->field)
+		return enas_buf_printf(b, ", %s %s", word, bd->field);
+	if (f->type == ENAS_DATE) {
+		enas_date_format(date, bd->num);
+		return enas_buf_printf(b, ", %s %s", word, date);
+	}
+	return enas_buf_printf(b, ", %s %lld", word, bd->num);
+}
+
+/* What field f takes, in words, into b (emptied first). */
+static int
+hint(struct enas_buf *b, const struct enas_field *f)
+{
+	size_t i;
+	int rc = 0;
+
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+	switch (f->type) {
+	case ENAS_INT:
+		rc = enas_buf_puts(b, "a whole number");
+		if (rc == 0)
+			rc = bound_text(b, f, &f->min, "at least");
+		if (rc == 0)
+			rc = bound_text(b, f, &f->max, "at most");
+		break;
+	case ENAS_DATE:
+		rc = enas_buf_puts(b, "a date, YYYY-MM-DD");
+		if (rc == 0)
+			rc = bound_text(b, f, &f->min, "not before");
+		if (rc == 0)
+			rc = bound_text(b, f, &f->max, "not after");
+		break;
+	case ENAS_BOOL:
+		rc = enas_buf_puts(b, "true or false");
+		break;
+	case ENAS_LIST:
+		rc = enas_buf_puts(b, f->nenums ? "a list, [a, b], of:" :
+		    "a list, [a, b]");
+		break;
+	default:
+		if (f->nenums)
+			rc = enas_buf_puts(b, "one of:");
+		break;
+	}
+	for (i = 0; rc == 0 && i < f->nenums; i++)
+		rc = enas_buf_printf(b, "%s%s", i ? ", " : " ", f->enums[i]);
+	if (rc == 0 && f->ref)
+		rc = enas_buf_printf(b, "%sthe id of a %s record",
+		    b->len ? "; " : "", f->ref);
+	if (rc == 0 && f->match_src)
+		rc = enas_buf_printf(b, "%smatching %s", b->len ? "; " : "",
+		    f->match_src);
+	if (rc == 0 && f->required_if_src)
+		rc = enas_buf_printf(b, "%srequired when %s",
+		    b->len ? "; " : "", f->required_if_src);
+	if (rc == 0 && f->forbidden_if_src)
+		rc = enas_buf_printf(b, "%sabsent when %s",
+		    b->len ? "; " : "", f->forbidden_if_src);
+	if (rc == 0 && f->message)
+		rc = enas_buf_printf(b, "%s%s", b->len ? " -- " : "",
+		    f->message);
+	return rc < 0 ? ENAS_ENOMEM : 0;
+}
+
+/* The position, in the rules, of the first field at or below path. */
+static size_t
+first_index(const struct enas_rules *r, const char *path)
+{
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < r->nfields; i++)
+		if (strncmp(r->fields[i].path, path, n) == 0 &&
+		    strchr(".[", r->fields[i].path[n]))
+			return i;
+	return r->nfields;
+}
+
+/* Whether f is needed in a new record: required, or holds one. */
+static int
+needed(const struct enas_rules *r, const struct enas_field *f)
+{
+	size_t i, n = strlen(f->path);
+
+	if (f->required)
+		return 1;
+	if (f->type != ENAS_MAPPING)
+		return 0;
+	for (i = 0; i < r->nfields; i++)
+		if (strncmp(r->fields[i].path, f->path, n) == 0 &&
+		    r->fields[i].path[n] == '.' &&
+		    needed(r, &r->fields[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The fields directly below prefix ("" for the top, "consent." or
+ * "referrals[]."), in the order of the rules, into list (n of them).
+ */
+static size_t
+children(const struct enas_rules *r, const char *prefix,
+    const struct enas_field **list)
+{
+	const struct enas_field *f;
+	size_t i, j, k, n = 0, plen = strlen(prefix);
+
+	for (i = 0; i < r->nfields; i++) {
+		f = &r->fields[i];
+		if (strncmp(f->path, prefix, plen) != 0 ||
+		    strpbrk(f->path + plen, ".[") || !f->path[plen])
+			continue;
+		/* insertion by first_index */
+		for (j = n; j > 0 && first_index(r, list[j - 1]->path) >
+		    first_index(r, f->path); j--)
+			;
+		for (k = n; k > j; k--)
+			list[k] = list[k - 1];
+		list[j] = f;
+		n++;
+	}
+	return n;
+}
+
+static int emit_level(struct enas_buf *b, const struct enas_rules *r,
+    const char *prefix, int indent, const struct enas_setting *set,
+    size_t nset, int top);
+
+static int
+emit_items(struct enas_buf *b, const struct enas_rules *r,
+    const struct enas_field *f, int indent, struct enas_buf *h)
+{
+	const struct enas_field **list;
+	struct enas_buf prefix = ENAS_BUF_INIT, line = ENAS_BUF_INIT;
+	const char *key = strrchr(f->path, '.') ? strrchr(f->path, '.') + 1 :
+	    f->path;
+	size_t i, n;
+	int rc = ENAS_ENOMEM;
+
+	if (!(list = enas_calloc(r->nfields + 1, sizeof(*list))) ||
+	    enas_buf_printf(&prefix, "%s[].", f->path) < 0)
+		goto out;
+	n = children(r, prefix.data, list);
+	if (enas_buf_printf(&line, "%s: a list; for each item, copy the "
+	    "lines below it without their '#' and fill them in%s%s", key,
+	    f->message ? " -- " : "", f->message ? f->message : "") < 0 ||
+	    comment(b, indent, "", line.data) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (hint(h, list[i]) < 0)
+			goto out;
+		line.len = 0;
+		if (enas_buf_printf(&line, "%s: %s%s", list[i]->path +
+		    prefix.len, list[i]->required ? "required; " : "",
+		    h->len ? h->data : "text") < 0 ||
+		    comment(b, indent, "  ", line.data) < 0)
+			goto out;
+	}
+	if (enas_buf_printf(b, "%*s%s:\n", indent, "", key) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (enas_buf_printf(b, "%*s#%*s%s%s:\n", indent, "", 2, "",
+		    i ? "  " : "- ", list[i]->path + prefix.len) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(list);
+	enas_buf_free(&prefix);
+	enas_buf_free(&line);
+	return rc;
+}
+
+/* One field at indent: its comment, then its line(s). */
+static int
+emit_field(struct enas_buf *b, const struct enas_rules *r,
+    const struct enas_field *f, int indent, const struct enas_setting *set,
+    size_t nset)
+{
+	struct enas_buf h = ENAS_BUF_INIT, prefix = ENAS_BUF_INIT;
+	const char *key = strrchr(f->path, '.') ? strrchr(f->path, '.') + 1 :
+	    f->path, *v, *comma;
+	int rc = ENAS_ENOMEM;
+
+	if (f->type == ENAS_ITEMS) {
+		rc = emit_items(b, r, f, indent, &h);
+		goto out;
+	}
+	if (hint(&h, f) < 0 ||
+	    (h.len && comment(b, indent, "", h.data) < 0) ||
+	    enas_buf_printf(b, "%*s%s:", indent, "", key) < 0)
+		goto out;
+	if (f->type == ENAS_MAPPING) {
+		if (enas_buf_puts(b, "\n") < 0 ||
+		    enas_buf_printf(&prefix, "%s.", f->path) < 0)
+			goto out;
+		rc = emit_level(b, r, prefix.data, indent + 2, set, nset, 0);
+		goto out;
+	}
+	v = setting(set, nset, f->path);
+	if (f->type == ENAS_LIST) {
+		if (enas_buf_puts(b, " [") < 0)
+			goto out;
+		while (v && *v) {
+			comma = strchr(v, ',');
+			while (*v == ' ')
+				v++;
+			if (scalar(b, v, comma ? (size_t)(comma - v) :
+			    strlen(v)) < 0)
+				goto out;
+			if (!comma)
+				break;
+			v = comma + 1;
+			if (enas_buf_puts(b, ", ") < 0)
+				goto out;
+		}
+		if (enas_buf_puts(b, "]") < 0)
+			goto out;
+	} else if (v && *v && (enas_buf_puts(b, " ") < 0 ||
+	    scalar(b, v, strlen(v)) < 0))
+		goto out;
+	rc = enas_buf_puts(b, "\n");
+out:
+	enas_buf_free(&h);
+	enas_buf_free(&prefix);
+	return rc;
+}
+
+static int
+emit_level(struct enas_buf *b, const struct enas_rules *r, const char *prefix,
+    int indent, const struct enas_setting *set, size_t nset, int top)
+{
+	const struct enas_field **list;
+	size_t i, n;
+	int pass, rc = 0, said;
+
+	if (!(list = enas_calloc(r->nfields + 1, sizeof(*list))))
+		return ENAS_ENOMEM;
+	n = children(r, prefix, list);
+	for (pass = 1; pass >= 0 && rc == 0; pass--) {
+		said = 0;
+		for (i = 0; i < n && rc == 0; i++) {
+			if (needed(r, list[i]) != pass ||
+			    (top && strcmp(list[i]->path, "id") == 0))
+				continue;
+			if (top && !said) {
+				rc = enas_buf_puts(b, pass ? "\n# Required.\n" :
+				    "\n# Optional: fill in what you know.\n");
+				said = 1;
+			}
+			if (rc == 0)
+				rc = emit_field(b, r, list[i], indent, set,
+				    nset);
+		}
+	}
+	free(list);
+	return rc;
+}
+
+int
+enas_template(struct enas_buf *b, const struct enas_rules *r, const char *id,
+    const struct enas_setting *set, size_t n)
+{
+	if (enas_buf_printf(b, "# A new %s.  Lines that start with # and "
+	    "fields left empty are\n# dropped when you save and quit.\nid: "
+	    "%s\n", r->kind, id) < 0)
+		return ENAS_ENOMEM;
+	return emit_level(b, r, "", 0, set, n, 1);
+}
+
+/* Where a line starts and ends, and whether it is gone. */
+struct line {
+	const char *s;
+	size_t n;
+	int gone;
+};
+
+static size_t
+indent_of(const struct line *l)
+{
+	size_t i = 0;
+
+	while (i < l->n && l->s[i] == ' ')
+		i++;
+	return i;
+}
+
+/* "key:" with nothing after it, or [] or {}. */
+static int
+empty_key(const struct line *l)
+{
+	size_t i = indent_of(l);
+
+	if (i >= l->n || !islower((unsigned char)l->s[i]))
+		return 0;
+	while (i < l->n && (islower((unsigned char)l->s[i]) ||
+	    isdigit((unsigned char)l->s[i]) || l->s[i] == '_'))
+		i++;
+	if (i >= l->n || l->s[i++] != ':')
+		return 0;
+	while (i < l->n && l->s[i] == ' ')
+		i++;
+	if (i + 2 <= l->n && (memcmp(l->s + i, "[]", 2) == 0 ||
+	    memcmp(l->s + i, "{}", 2) == 0))
+		i += 2;
+	while (i < l->n && l->s[i] == ' ')
+		i++;
+	return i == l->n;
+}
+
+static int
+same_record(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct enas_record *x = NULL, *y = NULL;
+	struct enas_diff d = ENAS_DIFF_INIT;
+	int rc;
+
+	if ((rc = enas_record_parse(&x, a, alen, "a", 0, NULL, NULL)) < 0 ||
+	    (rc = enas_record_parse(&y, b, blen, "b", 0, NULL, NULL)) < 0) {
+		rc = rc == ENAS_ENOMEM ? rc : 0;
+		goto out;
+	}
+	if ((rc = enas_diff_records(&d, x->root, y->root)) < 0)
+		goto out;
+	rc = d.n == 0;
+out:
+	enas_diff_free(&d);
+	enas_record_free(x);
+	enas_record_free(y);
+	return rc;
+}
+
+int
+enas_template_tidy(struct enas_buf *out, const char *buf, size_t len)
+{
+	struct line *lines = NULL;
+	const char *s = buf, *nl;
+	size_t n = 0, i, j, ind;
+	int changed, rc;
+
+	out->len = 0;
+	for (s = buf; s < buf + len; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(buf + len - s));
+		if (!nl)
+			nl = buf + len;
+		n++;
+	}
+	if (!(lines = enas_calloc(n + 1, sizeof(*lines))))
+		return ENAS_ENOMEM;
+	for (s = buf, i = 0; s < buf + len; s = nl + 1, i++) {
+		nl = memchr(s, '\n', (size_t)(buf + len - s));
+		if (!nl)
+			nl = buf + len;
+		lines[i].s = s;
+		lines[i].n = (size_t)(nl - s);
+		ind = indent_of(&lines[i]);
+		lines[i].gone = ind == lines[i].n || lines[i].s[ind] == '#';
+	}
+	do {
+		changed = 0;
+		for (i = 0; i < n; i++) {
+			if (lines[i].gone || !empty_key(&lines[i]))
+				continue;
+			for (j = i + 1; j < n && lines[j].gone; j++)
+				;
+			ind = indent_of(&lines[i]);
+			/* a child: deeper, or "- " at the same column */
+			if (j < n && (indent_of(&lines[j]) > ind ||
+			    (indent_of(&lines[j]) == ind &&
+			    lines[j].s[ind] == '-')))
+				continue;
+			lines[i].gone = 1;
+			changed = 1;
+		}
+	} while (changed);
+	for (i = 0; i < n; i++)
+		if (!lines[i].gone && (enas_buf_add(out, lines[i].s,
+		    lines[i].n) < 0 || enas_buf_add(out, "\n", 1) < 0)) {
+			free(lines);
+			return ENAS_ENOMEM;
+		}
+	free(lines);
+	if (!out->data && enas_buf_add(out, "", 0) < 0)
+		return ENAS_ENOMEM;
+	if ((rc = same_record(buf, len, out->data, out->len)) == 1)
+		return 1;
+	out->len = 0;
+	if (rc < 0 || enas_buf_add(out, buf, len) < 0)
+		return ENAS_ENOMEM;
+	return 0;
+}

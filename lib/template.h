@@ -1,0 +1,49 @@
+/*
+ * template.h: the text of a new record, generated from its kind's
+ * rules: the id, the required fields, then the optional ones, each
+ * with a comment saying what it takes; and the tidying that removes
+ * that scaffolding once the record is filled in.
+ */
+#ifndef ENAS_TEMPLATE_H
+#define ENAS_TEMPLATE_H
+
+#include "enas.h"
+#include "rules.h"
+
+/* FIELD=VALUE from a command line. */
+struct enas_setting {
+	const char *path;	/* "site", "consent.reporting" */
+	const char *value;	/* a list's items separated by ',' */
+};
+
+/*
+ * Check that set (n settings) names fields a template can fill: each
+ * declared in r, a single value or a list (not a mapping, not inside a
+ * sequence, not "id"), set once, its value free of control characters.
+ * ENAS_EUSAGE with a message naming the first that is not.
+ */
+int enas_template_check(const struct enas_rules *r,
+    const struct enas_setting *set, size_t n);
+
+/*
+ * Append the template of a new record of kind r with this id to b:
+ * "id: ID" first, then the required fields, then the optional ones, in
+ * the order of the rules, each under a comment line that gives its
+ * type, allowed values, bounds and the rule's message; the values of
+ * set (checked with enas_template_check) filled in, the others empty.
+ * Sequences of mappings are shown as commented-out items to copy.
+ */
+int enas_template(struct enas_buf *b, const struct enas_rules *r,
+    const char *id, const struct enas_setting *set, size_t n);
+
+/*
+ * The record in buf (len bytes) without the template's scaffolding:
+ * lines that hold only a comment, and fields left empty ("key:" alone,
+ * "key: []", "key: {}"), with the mappings that this empties.  Returns
+ * 1 with the tidied text in out when it parses and holds exactly the
+ * same fields and values as buf; 0 with buf's text in out when it
+ * would not (or buf does not parse); ENAS_ENOMEM.
+ */
+int enas_template_tidy(struct enas_buf *out, const char *buf, size_t len);
+
+#endif
