@@ -179,7 +179,8 @@ main(int argc, char *argv[])
 	if (rc == ENAS_MERGE_NOT_RECORD) {
 		if ((rc = enas_merge_text(&out, &b, &o, &t)) < 0)
 			errx(2, "%s: %s", path, enas_error_last());
-		status = rc == ENAS_MERGE_CONFLICT;
+		status = rc == ENAS_MERGE_CONFLICT ? 1 :
+		    check_result(path, &out);
 	} else if (rc == ENAS_MERGE_CLEAN)
 		status = check_result(path, &out);
 	else

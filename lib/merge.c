@@ -64,6 +64,7 @@ struct mnode {
 	char *field;		/* M_CONFLICT: the field's path */
 	const char *why;	/* M_CONFLICT: what happened */
 	int line;		/* M_CONFLICT: its marker's line, as written */
+	int theirs_only;	/* M_MAP, M_ITEMS: ours is the base's */
 	struct mnode *pool;	/* every mnode, for freeing */
 };
 
@@ -198,9 +199,9 @@ col_of(const struct side *s, size_t off)
 	return (int)(off - line_start(s, line_of(s, off)));
 }
 
-/* The first line of a member (its key) or of a list item (its dash). */
+/* The line of a member's key, or of a list item's dash. */
 static int
-start_line(const struct side *s, const struct enas_node *n)
+head_line(const struct side *s, const struct enas_node *n)
 {
 	long d;
 
@@ -208,6 +209,31 @@ start_line(const struct side *s, const struct enas_node *n)
 		return n->key_line;
 	d = dash_off(s, n);
 	return d < 0 ? n->line : line_of(s, (size_t)d);
+}
+
+/* 1 if line l is blank or a comment. */
+static int
+comment_line(const struct side *s, int l)
+{
+	size_t a = line_start(s, l), e = line_start(s, l + 1);
+
+	while (a < e && s->buf[a] == ' ')
+		a++;
+	return a == e || s->buf[a] == '\n' || s->buf[a] == '#';
+}
+
+/*
+ * The first line of a member or an item: its head line, after the
+ * comments and blank lines just above it, which speak of it.
+ */
+static int
+start_line(const struct side *s, const struct enas_node *n)
+{
+	int l = head_line(s, n);
+
+	while (l > 1 && comment_line(s, l - 1))
+		l--;
+	return l;
 }
 
 /*
@@ -745,13 +771,24 @@ merge_value(struct merge *m, const char *key, const struct enas_node *b,
 
 	if (node_eq(o, t))
 		return o ? mk(m, M_KEEP, key, b, o, t) : NULL;
-	if (node_eq(b, o))
-		return t ? mk(m, M_TAKE, key, b, o, t) : NULL;
 	if (node_eq(b, t))
 		return o ? mk(m, M_KEEP, key, b, o, t) : NULL;
-	if (o && t && o->type == t->type && o->type == ENAS_MAP)
-		return merge_map(m, key, b && b->type == ENAS_MAP ? b : NULL, o,
+	/*
+	 * Only theirs changed it: a mapping or a list of mappings still
+	 * merges member by member, so ours' lines stay where theirs did not
+	 * change them.
+	 */
+	if (node_eq(b, o) && (!o || !t || o->type != t->type ||
+	    o->type == ENAS_SCALAR || (o->type == ENAS_SEQ &&
+	    (seq_holds(o) != 2 || seq_holds(t) != 2))))
+		return t ? mk(m, M_TAKE, key, b, o, t) : NULL;
+	if (o && t && o->type == t->type && o->type == ENAS_MAP) {
+		res = merge_map(m, key, b && b->type == ENAS_MAP ? b : NULL, o,
 		    t, field);
+		if (res)
+			res->theirs_only = node_eq(b, o);
+		return res;
+	}
 	/*
 	 * A list: absent is empty, so a list that lost its last item (and
 	 * its key) still merges item by item with one that gained some.
@@ -771,6 +808,8 @@ merge_value(struct merge *m, const char *key, const struct enas_node *b,
 		/* Empty, and a side removed it: it goes. */
 		if (res && (!o || !t) && !res->child && !res->nvals)
 			return NULL;
+		if (res)
+			res->theirs_only = node_eq(b, o);
 		return res;
 	}
 clash:
@@ -824,13 +863,14 @@ put_lead(struct merge *m, struct lead l)
 }
 
 /*
- * Copy lines [from, to) of side s: the first from column col (from 0,
- * after its lead of spaces and dashes) behind lead l, the others moved
- * by as many columns.  Returns 1 when a line cannot move left that far.
+ * Copy lines [from, to) of side s.  Line head (a member's key, an
+ * item's dash; 0 for none) is written from column col (from 0, after
+ * its lead of spaces and dashes) behind lead l; the others are moved by
+ * as many columns.  Returns 1 when a line cannot move left that far.
  */
 static int
-copy_lines(struct merge *m, const struct side *s, int from, int to, int col,
-    struct lead l)
+copy_lines(struct merge *m, const struct side *s, int from, int head,
+    int to, int col, struct lead l)
 {
 	size_t a, e, i;
 	int line, delta = l.col - col, lead;
@@ -840,7 +880,7 @@ copy_lines(struct merge *m, const struct side *s, int from, int to, int col,
 		e = line_start(s, line + 1);
 		while (e > a && s->buf[e - 1] == '\n')
 			e--;
-		if (line == from) {
+		if (line == head) {
 			for (i = a; i < a + (size_t)col; i++)
 				if (i >= e || (s->buf[i] != ' ' &&
 				    s->buf[i] != '-'))
@@ -869,6 +909,15 @@ copy_lines(struct merge *m, const struct side *s, int from, int to, int col,
 		puts_(m, "\n");
 	}
 	return 0;
+}
+
+/* Copy the whole range of member or item n of side s, behind lead l. */
+static int
+copy_node(struct merge *m, const struct side *s, const struct enas_node *n,
+    int end, struct lead l)
+{
+	return copy_lines(m, s, start_line(s, n), head_line(s, n),
+	    end_line(s, n, end), start_col(s, n), l);
 }
 
 /* 1 if s (n bytes) can be written as a plain scalar in any context. */
@@ -1169,20 +1218,16 @@ splice_mnode(struct merge *m, struct mnode *c, struct lead l, int oend,
 
 	switch (c->kind) {
 	case M_KEEP:
-		return copy_lines(m, o, start_line(o, on), end_line(o, on,
-		    oend), start_col(o, on), l);
+		return copy_node(m, o, on, oend, l);
 	case M_TAKE:
-		return copy_lines(m, t, start_line(t, tn), end_line(t, tn,
-		    tend), start_col(t, tn), l);
+		return copy_node(m, t, tn, tend, l);
 	case M_CONFLICT:
 		c->line = m->oline + 1;
 		puts_(m, MARK_OURS);
-		if (on && copy_lines(m, o, start_line(o, on), end_line(o, on,
-		    oend), start_col(o, on), l))
+		if (on && copy_node(m, o, on, oend, l))
 			return 1;
 		puts_(m, MARK_MID);
-		if (tn && copy_lines(m, t, start_line(t, tn), end_line(t, tn,
-		    tend), start_col(t, tn), l))
+		if (tn && copy_node(m, t, tn, tend, l))
 			return 1;
 		puts_(m, MARK_THEIRS);
 		return 0;
@@ -1214,8 +1259,8 @@ splice_mnode(struct merge *m, struct mnode *c, struct lead l, int oend,
 			if (!map_block(o, on, 0, on->key_line))
 				break;
 			/* The key's own line(s), then the members. */
-			if (copy_lines(m, o, on->key_line,
-			    on->child->key_line, start_col(o, on), l))
+			if (copy_lines(m, o, start_line(o, on), on->key_line,
+			    start_line(o, on->child), start_col(o, on), l))
 				return 1;
 			rest.col = on->child->key_col - 1 + shift;
 			rest.dash = -1;
@@ -1237,14 +1282,17 @@ splice_mnode(struct merge *m, struct mnode *c, struct lead l, int oend,
 			break;
 		shift = l.col - start_col(o, on);
 		d = dash_off(o, on->child);
-		if (copy_lines(m, o, on->key_line, line_of(o, (size_t)d),
-		    start_col(o, on), l))
+		if (copy_lines(m, o, start_line(o, on), on->key_line,
+		    start_line(o, on->child), start_col(o, on), l))
 			return 1;
 		rest.col = col_of(o, (size_t)d) + shift;
 		rest.dash = -1;
 		return splice_children(m, c, rest, rest, end_line(o, on, oend),
 		    tn ? end_line(t, tn, tend) : tend);
 	}
+	/* Ours' layout cannot hold it: theirs' lines if they are the change. */
+	if (c->theirs_only && tn)
+		return copy_node(m, t, tn, tend, l);
 	canon_mnode(m, c, l);
 	return 0;
 }
@@ -1258,7 +1306,8 @@ splice_doc(struct merge *m, struct mnode *root)
 
 	if (!map_block(&m->o, on, 0, 0))
 		return 1;
-	if (copy_lines(m, &m->o, 1, on->child->key_line, 0, NO_LEAD))
+	if (copy_lines(m, &m->o, 1, 0, start_line(&m->o, on->child), 0,
+	    NO_LEAD))
 		return 1;
 	l.col = on->child->key_col - 1;
 	l.dash = -1;
@@ -1274,7 +1323,8 @@ canon_doc(struct merge *m, struct mnode *root)
 	struct mnode *x;
 
 	if (on->child)
-		copy_lines(m, &m->o, 1, on->child->key_line, 0, NO_LEAD);
+		copy_lines(m, &m->o, 1, 0, start_line(&m->o, on->child), 0,
+		    NO_LEAD);
 	for (x = root->child; x; x = x->next)
 		canon_mnode(m, x, NO_LEAD);
 }
@@ -1317,6 +1367,8 @@ verify(const struct mnode *c, const struct enas_node *n, int mode)
 		return 1;
 	case M_MAP:
 	case M_ITEMS:
+		if (c->theirs_only && node_eq(c->t, n))
+			return 1;
 		if (mode && n->type == ENAS_SCALAR && n->len == 0) {
 			/* "key:" with every member resolved away. */
 			for (x = c->child; x && resolved_absent(x, mode);
