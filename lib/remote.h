@@ -15,7 +15,7 @@ struct enas_remote_state {
 	char upstream[256];	/* its short name: "origin/main" */
 	size_t ahead;		/* commits of HEAD the upstream lacks */
 	size_t behind;		/* commits of the upstream HEAD lacks */
-	long long fetched;	/* the last fetch, seconds since 1970, or -1 */
+	long long fetched;	/* last fetch, seconds since 1970, or -1 */
 };
 
 /*
