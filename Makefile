@@ -119,7 +119,8 @@ install: $(TOOLS)
 	for m in $(MANS); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1; done
 	install -m 644 records/rules/*.yaml $(DESTDIR)$(DATADIR)/rules
 	install -m 644 records/partners/*.yaml $(DESTDIR)$(DATADIR)/partners
-	install -m 755 hooks/pre-commit hooks/pre-receive $(DESTDIR)$(DATADIR)/hooks
+	install -m 755 hooks/pre-commit hooks/pre-merge-commit hooks/pre-receive \
+	    $(DESTDIR)$(DATADIR)/hooks
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$${t##*/}; done

@@ -84,7 +84,8 @@ records_repo() {
 	mkdir -p "$1/records" "$1/hooks"
 	git -C "$1" init -q
 	cp -r "$ENAS_SRC/records/rules" "$ENAS_SRC/records/partners" "$1/records/"
-	cp "$ENAS_SRC/hooks/pre-commit" "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
+	cp "$ENAS_SRC/hooks/pre-commit" "$ENAS_SRC/hooks/pre-merge-commit" \
+	    "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
 	git -C "$1" config core.hooksPath hooks
 	git -C "$1" add -A
 	git -C "$1" commit -q -m 'records: rules and partners'
