@@ -101,8 +101,9 @@ merge_driver() {
 		printf 'records/**/*.yaml eol=lf merge=enas\n' >"$1/.gitattributes"
 }
 
-# shared_remote DIR: a bare repository with the pre-receive hook whose
-# main holds a records repository with the merge driver's attributes.
+# shared_remote DIR: a bare repository with the pre-receive hook, set up
+# as the README says, whose main holds a records repository with the
+# merge driver's attributes.
 shared_remote() {
 	records_repo "$1.seed"
 	merge_driver "$1.seed"
@@ -110,6 +111,8 @@ shared_remote() {
 	git -C "$1.seed" commit -q -m 'records: merge driver'
 	git init -q --bare "$1"
 	git -C "$1" config gc.auto 0
+	git -C "$1" config receive.denyNonFastForwards true
+	git -C "$1" config receive.denyDeletes true
 	cp "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
 	git -C "$1.seed" push -q "$1" main
 }

@@ -5,7 +5,7 @@
 # id or a ref to a removed record; the remote's refs stay as they were.
 . "$(dirname "$0")/lib.sh"
 
-plan 26
+plan 28
 
 shared_remote "$TMP/srv.git"
 office_clone "$TMP/srv.git" "$TMP/ndr"
@@ -154,27 +154,32 @@ printf '%s\n' "$err" | grep -q "^remote: $merge:$f:$line:9: error: referrals\[\]
 ok $? "and by the server, when committed with --no-verify"
 is "$before" "$(remote_main)" "the remote's refs are unchanged"
 
-# The other order: the referral lands first, the removal merges in.
-git reset -q --hard HEAD~1
-git push -q -f origin HEAD~1:refs/heads/scratch 2>/dev/null
-cd "$TMP/ndr" || exit 2
-git reset -q --hard HEAD~1
-git push -q -f origin main 2>/dev/null
-cd "$TMP/cas" || exit 2
-git pull -q --no-rebase
+# The other order: a referral lands first, the removal merges in.
+git reset -q --hard origin/main
+sed -i 's/^follow_ups:/  - date: 2024-05-03\n    to: omdh\n    service: legal\n    status: pending\nfollow_ups:/' "$f"
+git commit -q -a -m 'case NDR-2024-7K3QP: referrals'
 run git push -q origin main
-is "0:" "$rc:$err" "the referral lands"
+is "0:" "$rc:$err" "a referral to omdh lands"
+line=$(grep -n '^    to: omdh' "$f" | cut -d: -f1)
 cd "$TMP/ndr" || exit 2
-git rm -q records/partners/pmp.yaml
-git commit -q -m 'partner pmp: removed'
+git rm -q records/partners/omdh.yaml
+git commit -q -m 'partner omdh: removed'
 before=$(remote_main)
 git fetch -q
 git merge -q --no-verify --no-edit origin/main
 merge=$(git rev-parse --short=7 HEAD)
 run git push -q origin main
-printf '%s\n' "$err" | grep -q "^remote: $merge:$f:$line:9: error: referrals\[\].to: no partner record has the id 'pmp'"
+printf '%s\n' "$err" | grep -q "^remote: $merge:$f:$line:9: error: referrals\[\].to: no partner record has the id 'omdh'"
 ok $? "a removal merged into a tree that refers to it is refused too"
 is "$before" "$(remote_main)" "the remote's refs are unchanged"
+git reset -q --hard origin/main
+
+run git push -q -f origin origin/main~1:main
+printf '%s\n' "$err" | grep -q "denying non-fast-forward refs/heads/main"
+ok $? "a forced push is refused by receive.denyNonFastForwards"
+run git push -q origin --delete main
+[ "$rc" = 1 ] && [ "$before" = "$(remote_main)" ]
+ok $? "so is deleting main (receive.denyDeletes)"
 
 # Everything the remote holds passes.
 git -C "$TMP/srv.git" rev-list --all >"$TMP/commits"
