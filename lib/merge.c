@@ -31,6 +31,8 @@ struct side {
 	struct enas_record *rec;
 	size_t *lines;		/* where each line starts; then len */
 	int nlines;
+	int pline, pcol;	/* the last position pos_off() found */
+	size_t poff;
 };
 
 enum mkind {
@@ -163,16 +165,26 @@ line_of(const struct side *s, size_t off)
  * characters as libyaml does), not past the end of that line.
  */
 static size_t
-pos_off(const struct side *s, int l, int col)
+pos_off(const struct side *cs, int l, int col)
 {
+	struct side *s = (struct side *)cs;	/* for the memo only */
 	size_t off = line_start(s, l);
+	int c = 1;
 
-	for (; col > 1 && off < s->len && s->buf[off] != '\n'; col--) {
+	/* Values of one long line (a flow list) are asked in order. */
+	if (s->pline == l && s->pcol <= col && s->pcol > 0) {
+		off = s->poff;
+		c = s->pcol;
+	}
+	for (; c < col && off < s->len && s->buf[off] != '\n'; c++) {
 		off++;
 		while (off < s->len && ((unsigned char)s->buf[off] & 0xC0) ==
 		    0x80)
 			off++;
 	}
+	s->pline = l;
+	s->pcol = c;
+	s->poff = off;
 	return off;
 }
 
@@ -401,6 +413,101 @@ subfield(char *buf, size_t size, const char *field, const char *key)
 }
 
 /*
+ * An index of members by key, so that merging two mappings of n
+ * members costs n lookups, not n * n comparisons.  Small mappings are
+ * not indexed (cap 0): a scan is as quick.
+ */
+struct kidx {
+	const char **key;
+	const void **val;
+	size_t cap;		/* a power of 2, or 0 */
+};
+
+#define KIDX_MIN 16		/* members below which a scan is used */
+#define KIDX_INIT { NULL, NULL, 0 }
+
+static size_t
+khash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static int
+kidx_init(struct kidx *x, size_t n)
+{
+	x->key = NULL;
+	x->val = NULL;
+	x->cap = 0;
+	if (n < KIDX_MIN)
+		return 0;
+	for (x->cap = 32; x->cap < 2 * n; x->cap *= 2)
+		;
+	x->key = enas_calloc(x->cap, sizeof(*x->key));
+	x->val = enas_calloc(x->cap, sizeof(*x->val));
+	return x->key && x->val ? 0 : ENAS_ENOMEM;
+}
+
+static void
+kidx_free(struct kidx *x)
+{
+	free(x->key);
+	free(x->val);
+}
+
+/* Add key (kept, not copied); the first value of a key stays. */
+static void
+kidx_add(struct kidx *x, const char *key, const void *val)
+{
+	size_t i;
+
+	if (!x->cap)
+		return;
+	for (i = khash(key) & (x->cap - 1); x->key[i]; i = (i + 1) &
+	    (x->cap - 1))
+		if (strcmp(x->key[i], key) == 0)
+			return;
+	x->key[i] = key;
+	x->val[i] = val;
+}
+
+static const void *
+kidx_get(const struct kidx *x, const char *key)
+{
+	size_t i;
+
+	for (i = khash(key) & (x->cap - 1); x->key[i]; i = (i + 1) &
+	    (x->cap - 1))
+		if (strcmp(x->key[i], key) == 0)
+			return x->val[i];
+	return NULL;
+}
+
+/* An index of a mapping's members (map may be NULL). */
+static int
+kidx_map(struct kidx *x, const struct enas_node *map)
+{
+	const struct enas_node *c;
+	int rc;
+
+	if ((rc = kidx_init(x, map ? map->nchild : 0)) < 0)
+		return rc;
+	for (c = map && x->cap ? map->child : NULL; c; c = c->next)
+		kidx_add(x, c->key, c);
+	return 0;
+}
+
+/* The member of map at key, through its index when it has one. */
+static const struct enas_node *
+member(const struct kidx *x, const struct enas_node *map, const char *key)
+{
+	return x->cap ? kidx_get(x, key) : enas_node_get(map, key);
+}
+
+/*
  * Merge two mappings member by member: ours' members in ours' order,
  * then theirs' new members, each after the member that precedes it in
  * theirs.
@@ -409,43 +516,56 @@ static struct mnode *
 merge_map(struct merge *m, const char *key, const struct enas_node *b,
     const struct enas_node *o, const struct enas_node *t, const char *field)
 {
-	const struct enas_node *x, *p;
-	struct mnode *res, *c, **tail, *at;
+	struct kidx bx = KIDX_INIT, ox = KIDX_INIT, tx = KIDX_INIT,
+	    rx = KIDX_INIT;
+	const struct enas_node *x;
+	struct mnode *res = NULL, *c, **tail, *at, *y;
 	char sub[512];
 
+	if (kidx_map(&bx, b) < 0 || kidx_map(&ox, o) < 0 ||
+	    kidx_map(&tx, t) < 0 || kidx_init(&rx, o->nchild) < 0) {
+		m->status = ENAS_ENOMEM;
+		goto out;
+	}
 	if (!(res = mk(m, M_MAP, key, b, o, t)))
-		return NULL;
+		goto out;
 	tail = &res->child;
 	for (x = o->child; x; x = x->next) {
 		subfield(sub, sizeof(sub), field, x->key);
-		c = merge_value(m, x->key, enas_node_get(b, x->key), x,
-		    enas_node_get(t, x->key), sub);
+		c = merge_value(m, x->key, member(&bx, b, x->key), x,
+		    member(&tx, t, x->key), sub);
 		if (m->status < 0)
-			return NULL;
+			goto out;
 		if (c) {
 			*tail = c;
 			tail = &c->next;
+			kidx_add(&rx, c->key, c);
 		}
 	}
+	/*
+	 * Theirs' members in theirs' order: at is the last one the result
+	 * has, after which a new one goes (at the top when none).
+	 */
+	at = NULL;
 	for (x = t->child; x; x = x->next) {
-		if (enas_node_get(o, x->key))
+		if (member(&ox, o, x->key)) {
+			if (rx.cap)
+				y = (struct mnode *)kidx_get(&rx, x->key);
+			else
+				for (y = res->child; y &&
+				    strcmp(y->key, x->key) != 0; y = y->next)
+					;
+			if (y)
+				at = y;
 			continue;
+		}
 		subfield(sub, sizeof(sub), field, x->key);
-		c = merge_value(m, x->key, enas_node_get(b, x->key), NULL, x,
+		c = merge_value(m, x->key, member(&bx, b, x->key), NULL, x,
 		    sub);
 		if (m->status < 0)
-			return NULL;
+			goto out;
 		if (!c)
 			continue;
-		/* After the nearest member before it in theirs that we have. */
-		at = NULL;
-		for (p = t->child; p != x; p = p->next) {
-			struct mnode *y;
-
-			for (y = res->child; y; y = y->next)
-				if (strcmp(y->key, p->key) == 0)
-					at = y;
-		}
 		if (at) {
 			c->next = at->next;
 			at->next = c;
@@ -453,18 +573,45 @@ merge_map(struct merge *m, const char *key, const struct enas_node *b,
 			c->next = res->child;
 			res->child = c;
 		}
+		at = c;
 	}
-	return res;
+out:
+	kidx_free(&bx);
+	kidx_free(&ox);
+	kidx_free(&tx);
+	kidx_free(&rx);
+	return m->status < 0 ? NULL : res;
 }
 
-/* 1 if the list of values seq holds a value equal to v. */
+/* An index of the values of a list of values (seq may be NULL). */
 static int
-has_value(const struct enas_node *seq, const struct enas_node *v)
+kidx_values(struct kidx *x, const struct enas_node *seq)
 {
-	const struct enas_node *x;
+	const struct enas_node *c;
+	int rc;
 
-	for (x = seq ? seq->child : NULL; x; x = x->next)
-		if (node_eq(x, v))
+	if ((rc = kidx_init(x, seq ? seq->nchild : 0)) < 0)
+		return rc;
+	for (c = seq && x->cap ? seq->child : NULL; c; c = c->next)
+		kidx_add(x, c->value, c);
+	return 0;
+}
+
+/*
+ * 1 if the list of values seq (indexed by x) holds a value equal to v.
+ * Values hold no NUL (the parser refuses control characters), so equal
+ * strings are equal values.
+ */
+static int
+has_value(const struct kidx *x, const struct enas_node *seq,
+    const struct enas_node *v)
+{
+	const struct enas_node *c;
+
+	if (x->cap)
+		return kidx_get(x, v->value) != NULL;
+	for (c = seq ? seq->child : NULL; c; c = c->next)
+		if (node_eq(c, v))
 			return 1;
 	return 0;
 }
@@ -477,34 +624,50 @@ static struct mnode *
 merge_set(struct merge *m, const char *key, const struct enas_node *b,
     const struct enas_node *o, const struct enas_node *t)
 {
+	struct kidx bx = KIDX_INIT, ox = KIDX_INIT, tx = KIDX_INIT,
+	    rx = KIDX_INIT;
 	const struct enas_node *x;
-	struct mnode *res;
-	size_t i;
+	struct mnode *res = NULL;
+	size_t i, n = (o ? o->nchild : 0) + (t ? t->nchild : 0);
 	int dup;
 
-	if (!(res = mk(m, M_SET, key, b, o, t)))
-		return NULL;
-	if (!(res->vals = enas_calloc((o ? o->nchild : 0) +
-	    (t ? t->nchild : 0) + 1, sizeof(*res->vals)))) {
+	if (kidx_values(&bx, b) < 0 || kidx_values(&ox, o) < 0 ||
+	    kidx_values(&tx, t) < 0 || kidx_init(&rx, n) < 0) {
 		m->status = ENAS_ENOMEM;
-		return NULL;
+		goto out;
+	}
+	if (!(res = mk(m, M_SET, key, b, o, t)))
+		goto out;
+	if (!(res->vals = enas_calloc(n + 1, sizeof(*res->vals)))) {
+		m->status = ENAS_ENOMEM;
+		goto out;
 	}
 	for (x = o ? o->child : NULL; x; x = x->next)
-		if (!has_value(b, x) || has_value(t, x)) {
+		if (!has_value(&bx, b, x) || has_value(&tx, t, x)) {
 			res->vals[res->nvals].s = &m->o;
 			res->vals[res->nvals++].n = x;
+			kidx_add(&rx, x->value, x);
 		}
 	for (x = t ? t->child : NULL; x; x = x->next) {
-		if (has_value(b, x) || has_value(o, x))
+		if (has_value(&bx, b, x) || has_value(&ox, o, x))
 			continue;
-		for (dup = 0, i = 0; i < res->nvals; i++)
-			dup |= node_eq(res->vals[i].n, x);
+		if (rx.cap)
+			dup = kidx_get(&rx, x->value) != NULL;
+		else
+			for (dup = 0, i = 0; i < res->nvals; i++)
+				dup |= node_eq(res->vals[i].n, x);
 		if (!dup) {
 			res->vals[res->nvals].s = &m->t;
 			res->vals[res->nvals++].n = x;
+			kidx_add(&rx, x->value, x);
 		}
 	}
-	return res;
+out:
+	kidx_free(&bx);
+	kidx_free(&ox);
+	kidx_free(&tx);
+	kidx_free(&rx);
+	return m->status < 0 ? NULL : res;
 }
 
 /*

@@ -49,12 +49,64 @@ reflog_time(git_repository *git, const char *ref, int clone)
 	return t;
 }
 
+/*
+ * The upstream of branch (a short name) as git's configuration names
+ * it, branch.<name>.remote and branch.<name>.merge, mapped as a clone's
+ * default refspec maps it: refs/remotes/<remote>/<branch>, or the local
+ * branch itself for the remote ".".  (libgit2 1.5's git_branch_upstream
+ * looks the remote up, which leaks PCRE2 match data.)  Returns 1 with
+ * ref and name set, 0 when the branch tracks nothing, or a negative
+ * status.
+ */
+static int
+upstream_of(struct enas_buf *ref, char *name, size_t size,
+    git_repository *git, const char *branch)
+{
+	struct enas_buf key = ENAS_BUF_INIT;
+	git_config *cfg = NULL;
+	const char *remote, *merge;
+	int rc;
+
+	if (git_repository_config_snapshot(&cfg, git) < 0)
+		return enas_repo_error("cannot read the configuration");
+	if ((rc = enas_buf_printf(&key, "branch.%s.remote", branch)) < 0)
+		goto out;
+	if (git_config_get_string(&remote, cfg, key.data) < 0) {
+		rc = 0;
+		goto out;
+	}
+	key.len = 0;
+	if ((rc = enas_buf_printf(&key, "branch.%s.merge", branch)) < 0)
+		goto out;
+	if (git_config_get_string(&merge, cfg, key.data) < 0 ||
+	    strncmp(merge, "refs/heads/", 11) != 0) {
+		rc = 0;
+		goto out;
+	}
+	ref->len = 0;
+	if (strcmp(remote, ".") == 0) {
+		rc = enas_buf_puts(ref, merge);
+		snprintf(name, size, "%s", merge + 11);
+	} else {
+		rc = enas_buf_printf(ref, "refs/remotes/%s/%s", remote,
+		    merge + 11);
+		snprintf(name, size, "%s/%s", remote, merge + 11);
+	}
+	if (rc == 0)
+		rc = 1;
+out:
+	enas_buf_free(&key);
+	git_config_free(cfg);
+	return rc;
+}
+
 int
 enas_remote_state(struct enas_remote_state *out, struct enas_repo *repo)
 {
 	git_repository *git = enas_repo_git(repo);
 	git_reference *head = NULL, *up = NULL;
-	const char *name;
+	struct enas_buf ref = ENAS_BUF_INIT;
+	const char *branch;
 	long long t;
 	int rc;
 
@@ -68,21 +120,32 @@ enas_remote_state(struct enas_remote_state *out, struct enas_repo *repo)
 	}
 	if (rc < 0)
 		return enas_repo_error("cannot read HEAD");
-	rc = git_branch_upstream(&up, head);
+	if (git_branch_name(&branch, head) < 0) {
+		rc = enas_repo_error("cannot name the branch of HEAD");
+		goto out;
+	}
+	if ((rc = upstream_of(&ref, out->upstream, sizeof(out->upstream), git,
+	    branch)) <= 0)
+		goto out;
+	/* An upstream never fetched has no ref yet: all of it is unknown. */
+	rc = git_reference_lookup(&up, git, ref.data);
 	if (rc == GIT_ENOTFOUND) {
+		out->has_upstream = 1;
 		rc = 0;
 		goto out;
+	}
+	if (rc == 0 && git_reference_type(up) == GIT_REFERENCE_SYMBOLIC) {
+		git_reference *direct = NULL;
+
+		rc = git_reference_resolve(&direct, up);
+		git_reference_free(up);
+		up = direct;
 	}
 	if (rc < 0) {
 		rc = enas_repo_error("cannot read the upstream of HEAD");
 		goto out;
 	}
-	if (git_branch_name(&name, up) < 0) {
-		rc = enas_repo_error("cannot name the upstream of HEAD");
-		goto out;
-	}
 	out->has_upstream = 1;
-	snprintf(out->upstream, sizeof(out->upstream), "%s", name);
 	if (git_reference_target(head) && git_reference_target(up) &&
 	    git_graph_ahead_behind(&out->ahead, &out->behind, git,
 	    git_reference_target(head), git_reference_target(up)) < 0) {
@@ -90,7 +153,7 @@ enas_remote_state(struct enas_remote_state *out, struct enas_repo *repo)
 		goto out;
 	}
 	/* A fetch, a pull, or the clone itself (which logs no fetch). */
-	out->fetched = reflog_time(git, git_reference_name(up), 0);
+	out->fetched = reflog_time(git, ref.data, 0);
 	if ((t = reflog_time(git, "HEAD", 1)) > out->fetched)
 		out->fetched = t;
 	if ((t = fetch_head_time(git_repository_path(git))) > out->fetched)
@@ -100,6 +163,7 @@ enas_remote_state(struct enas_remote_state *out, struct enas_repo *repo)
 		out->fetched = t;
 	rc = 0;
 out:
+	enas_buf_free(&ref);
 	git_reference_free(up);
 	git_reference_free(head);
 	return rc;

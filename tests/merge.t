@@ -3,7 +3,7 @@
 # result (as a diff against the base) and the exact messages.
 . "$(dirname "$0")/lib.sh"
 
-plan 41
+plan 42
 
 records_repo "$TMP/r"
 cd "$TMP/r" || exit 2
@@ -324,6 +324,19 @@ mkdir "$TMP/norepo"
 is "2" "$?" "outside a repository the result cannot be checked: exit 2"
 sed -i 's/^\(.*cannot check the merged record\).*/\1/' "$TMP/err"
 is "enas-merge: $f: cannot check the merged record" "$(cat "$TMP/err")" "saying so"
+
+# Huge records (outside the subset's rules, inside its size): a merge
+# is linear, not quadratic, in fields and values.  It once took minutes.
+awk 'BEGIN { for (i = 0; i < 12000; i++) printf "k%d: v\n", i }' >"$TMP/hb"
+sed 's/^k5: v$/k5: w/' "$TMP/hb" >"$TMP/ho"
+{ awk 'BEGIN { for (i = 11999; i >= 0; i--) printf "k%d: v\n", i }'
+  awk 'BEGIN { printf "c: ["; for (i = 0; i < 8000; i++) printf "%sn%d", i ? ", " : "", i; print "]" }'
+} >"$TMP/ht"
+limit=60
+[ -n "$ENAS_VALGRIND" ] && limit=1200
+timeout $limit enas-merge -p "$TMP/hb" "$TMP/ho" "$TMP/ht" records/huge.yaml >"$TMP/hr" 2>&1
+is "0:12001:8000" "$?:$(grep -c . "$TMP/hr"):$(grep '^c:' "$TMP/hr" | tr ',' '\n' | grep -c n)" \
+    "12 000 fields reordered and 8 000 new values merge at once"
 
 # Every allocation failing in turn: exit 2, never a crash.
 i=1 res=2 worst=0
