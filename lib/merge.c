@@ -1186,7 +1186,7 @@ put_scalar(struct merge *m, const struct side *s, const struct enas_node *n)
 
 static void canon_node(struct merge *, const struct side *, const char *,
     const struct enas_node *, struct lead);
-static void canon_mnode(struct merge *, const struct mnode *, struct lead);
+static void canon_mnode(struct merge *, struct mnode *, struct lead);
 
 /* "key:" behind its lead, or the lead alone for an item. */
 static void
@@ -1296,9 +1296,9 @@ canon_set(struct merge *m, const struct mnode *c, struct lead l)
 }
 
 static void
-canon_mnode(struct merge *m, const struct mnode *cc, struct lead l)
+canon_mnode(struct merge *m, struct mnode *c, struct lead l)
 {
-	struct mnode *c = (struct mnode *)cc, *x;
+	struct mnode *x;
 	struct lead rest = { l.col + 2, -1 };
 
 	switch (c->kind) {
