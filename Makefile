@@ -120,7 +120,8 @@ install: $(TOOLS)
 	for m in $(MANS); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1; done
 	install -m 644 records/rules/*.yaml $(DESTDIR)$(DATADIR)/rules
 	install -m 644 records/partners/*.yaml $(DESTDIR)$(DATADIR)/partners
-	install -m 755 hooks/pre-commit hooks/pre-receive $(DESTDIR)$(DATADIR)/hooks
+	install -m 755 hooks/pre-commit hooks/pre-merge-commit hooks/pre-receive \
+	    $(DESTDIR)$(DATADIR)/hooks
 	mkdir -p $(DESTDIR)$(COMPLETIONDIR)
 	install -m 644 completion/enas.bash $(DESTDIR)$(COMPLETIONDIR)/enas
 

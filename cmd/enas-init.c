@@ -437,6 +437,8 @@ main(int argc, char *argv[])
 		    "/partners");
 	snprintf(src, sizeof(src), "%s/pre-commit", data.hooks);
 	install(repo, top, src, "hooks/pre-commit", 1);
+	snprintf(src, sizeof(src), "%s/pre-merge-commit", data.hooks);
+	install(repo, top, src, "hooks/pre-merge-commit", 1);
 	snprintf(src, sizeof(src), "%s/pre-receive", data.hooks);
 	install(repo, top, src, "hooks/pre-receive", 1);
 	attributes(repo, top);

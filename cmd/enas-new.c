@@ -15,6 +15,7 @@
 #include "editor.h"
 #include "find.h"
 #include "record.h"
+#include "remote.h"
 #include "repo.h"
 #include "template.h"
 #include "write.h"
@@ -222,6 +223,23 @@ again(void)
 	}
 }
 
+/*
+ * A fresh id is checked only against the records this clone knows: say
+ * so when the clone is behind its remote, or has not fetched for a day.
+ */
+static void
+warn_behind(struct enas_repo *repo)
+{
+	struct enas_remote_state st;
+	struct enas_buf msg = ENAS_BUF_INIT;
+
+	if (enas_remote_state(&st, repo) == 0 &&
+	    enas_remote_warning(&msg, &st, (long long)time(NULL),
+	    ENAS_REMOTE_MAX_AGE) == 1)
+		fprintf(stderr, "enas-new: warning: %s\n", msg.data);
+	enas_buf_free(&msg);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -338,6 +356,7 @@ main(int argc, char *argv[])
 			    enas_error_last());
 			office = NULL;
 		}
+		warn_behind(repo);
 		draw(drawn, repo, r, office, id_year(r, set, nset));
 	}
 	if ((rc = enas_template(&text, r, drawn, set, nset)) < 0)

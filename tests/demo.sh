@@ -16,7 +16,7 @@ git config user.name 'Demo Office'
 git config user.email demo@example.org
 git config core.hooksPath hooks
 cp -r "$src/records/rules" "$src/records/partners" records/
-cp "$src/hooks/pre-commit" "$src/hooks/pre-receive" hooks/
+cp "$src/hooks/pre-commit" "$src/hooks/pre-merge-commit" "$src/hooks/pre-receive" hooks/
 git add -A
 git commit -q -m 'records: rules and partners'
 

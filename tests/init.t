@@ -14,6 +14,7 @@ is "records: rules, partners, hooks and attributes from enas init" \
     "$(git log -1 --format=%s)" "its message"
 is ".gitattributes
 hooks/pre-commit
+hooks/pre-merge-commit
 hooks/pre-receive
 records/partners/alkaram.yaml
 records/partners/asticude.yaml
@@ -32,7 +33,8 @@ is "records/**/*.yaml eol=lf merge=enas" "$(cat .gitattributes)" ".gitattributes
 is "hooks|enas field-level merge|enas-merge %O %A %B %P" \
     "$(git config core.hooksPath)|$(git config merge.enas.name)|$(git config merge.enas.driver)" \
     "core.hooksPath and the merge driver configured"
-[ -x hooks/pre-commit ] && [ -x hooks/pre-receive ] &&
+[ -x hooks/pre-commit ] && [ -x hooks/pre-merge-commit ] &&
+    [ -x hooks/pre-receive ] &&
     [ "$(git ls-files -s hooks/pre-commit | cut -c1-6)" = 100755 ]
 ok $? "the hooks are executable, in the tree too"
 cmp -s records/rules/case.yaml "$ENAS_SRC/records/rules/case.yaml"

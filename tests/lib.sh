@@ -87,10 +87,46 @@ records_repo() {
 	mkdir -p "$1/records" "$1/hooks"
 	git -C "$1" init -q
 	cp -r "$ENAS_SRC/records/rules" "$ENAS_SRC/records/partners" "$1/records/"
-	cp "$ENAS_SRC/hooks/pre-commit" "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
+	cp "$ENAS_SRC/hooks/pre-commit" "$ENAS_SRC/hooks/pre-merge-commit" \
+	    "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
 	git -C "$1" config core.hooksPath hooks
 	git -C "$1" add -A
 	git -C "$1" commit -q -m 'records: rules and partners'
+}
+
+# merge_driver DIR: the merge driver set up in the repository at DIR as
+# enas-init sets it up: git config, and .gitattributes (written, not
+# committed, when there is none).
+merge_driver() {
+	git -C "$1" config merge.enas.name "enas field-level merge"
+	git -C "$1" config merge.enas.driver "enas-merge %O %A %B %P"
+	[ -e "$1/.gitattributes" ] ||
+		printf 'records/**/*.yaml eol=lf merge=enas\n' >"$1/.gitattributes"
+}
+
+# shared_remote DIR: a bare repository with the pre-receive hook, set up
+# as the README says, whose main holds a records repository with the
+# merge driver's attributes.
+shared_remote() {
+	records_repo "$1.seed"
+	merge_driver "$1.seed"
+	git -C "$1.seed" add .gitattributes
+	git -C "$1.seed" commit -q -m 'records: merge driver'
+	git init -q --bare "$1"
+	git -C "$1" config gc.auto 0
+	git -C "$1" config receive.denyNonFastForwards true
+	git -C "$1" config receive.denyDeletes true
+	cp "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
+	git -C "$1.seed" push -q "$1" main
+}
+
+# office_clone REMOTE DIR: an office's clone of the shared remote, with
+# the hooks and the merge driver.
+office_clone() {
+	git clone -q "$1" "$2"
+	git -C "$2" config core.hooksPath hooks
+	git -C "$2" config gc.auto 0
+	merge_driver "$2"
 }
 
 # A valid synthetic case (not a real child): write_case FILE [ID].

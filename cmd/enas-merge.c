@@ -1,0 +1,201 @@
+/*
+ * enas-merge: git's merge driver for records, a three-way merge field
+ * by field.  git runs it as "enas-merge %O %A %B %P" from the top of
+ * the working tree, and takes what it leaves in %A.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "merge.h"
+#include "repo.h"
+#include "rules.h"
+
+/* The largest file merged, as text when it is not a record. */
+#define INPUT_MAX (64 * 1024 * 1024)
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: enas-merge [-p] base ours theirs [path]\n");
+	exit(status);
+}
+
+static void
+print_diag(void *ctx, const struct enas_diag *d)
+{
+	char line[4096];
+
+	(void)ctx;
+	enas_diag_format(line, sizeof(line), d);
+	fprintf(stderr, "%s\n", line);
+}
+
+static void
+read_input(struct enas_buf *b, const char *path)
+{
+	if (enas_file_read(b, path, INPUT_MAX + 1) < 0)
+		errx(2, "%s", enas_error_last());
+	if (b->len > INPUT_MAX)
+		errx(2, "%s: larger than %d MiB", path, INPUT_MAX >> 20);
+}
+
+/*
+ * Replace the file at path with b's bytes, keeping its mode: a
+ * temporary file beside it, written, synced and renamed over it.
+ */
+static void
+write_file(const char *path, const struct enas_buf *b)
+{
+	struct stat st;
+	char *tmp, *slash, *dir;
+	size_t off;
+	ssize_t n;
+	int fd, dfd;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		err(2, "%s", path);
+	if ((fd = mkstemp(tmp)) < 0)
+		err(2, "%s", tmp);
+	for (off = 0; off < b->len; off += (size_t)n)
+		if ((n = write(fd, b->data + off, b->len - off)) < 0)
+			goto fail;
+	if ((stat(path, &st) == 0 && fchmod(fd, st.st_mode & 07777) < 0) ||
+	    fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	if ((dir = strdup(path))) {
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if ((dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	free(tmp);
+	return;
+fail:
+	warn("%s", path);
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	exit(2);
+}
+
+/*
+ * Check a clean merge against the rules of the repository we run in.
+ * Returns 0 when it passes, 1 when it breaks them (reported), 2 when it
+ * cannot be checked (said).
+ */
+static int
+check_result(const char *path, const struct enas_buf *b)
+{
+	struct enas_repo *repo = NULL;
+	struct enas_rules *r = NULL;
+	int rc;
+
+	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0 ||
+	    (rc = enas_merge_rules(&r, repo, path, print_diag, NULL)) < 0) {
+		if (rc != ENAS_ERULES)
+			warnx("%s: cannot check the merged record: %s", path,
+			    enas_error_last());
+		enas_repo_free(repo);
+		return 2;
+	}
+	rc = enas_merge_check(r, path, b->data, b->len, print_diag, NULL);
+	if (rc < 0)
+		warnx("%s: cannot check the merged record: %s", path,
+		    enas_error_last());
+	else if (rc > 0)
+		fprintf(stderr, "enas-merge: %s: the merged record breaks the "
+		    "rules; fix it, then git add it\n", path);
+	enas_rules_free(r);
+	enas_repo_free(repo);
+	return rc < 0 ? 2 : rc > 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "stdout", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct enas_buf in[3] = { ENAS_BUF_INIT, ENAS_BUF_INIT, ENAS_BUF_INIT };
+	struct enas_buf out = ENAS_BUF_INIT;
+	struct enas_merge_input b, o, t;
+	const char *path;
+	int ch, to_stdout = 0, rc, status;
+
+	while ((ch = getopt_long(argc, argv, "hp", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			to_stdout = 1;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 3 && argc != 4)
+		usage(stderr, 2);
+	path = argc == 4 ? argv[3] : argv[1];
+	read_input(&in[0], argv[0]);
+	read_input(&in[1], argv[1]);
+	read_input(&in[2], argv[2]);
+	b.buf = in[0].data;
+	b.len = in[0].len;
+	o.buf = in[1].data;
+	o.len = in[1].len;
+	t.buf = in[2].data;
+	t.len = in[2].len;
+
+	rc = enas_merge_records(&out, path, &b, &o, &t, print_diag, NULL);
+	if (rc == ENAS_ENOMEM)
+		errx(2, "%s: %s", path, enas_error_last());
+	if (rc < 0) {
+		warnx("%s; merging it as text", enas_error_last());
+		rc = ENAS_MERGE_NOT_RECORD;
+	}
+	if (rc == ENAS_MERGE_NOT_RECORD) {
+		if ((rc = enas_merge_text(&out, &b, &o, &t)) < 0)
+			errx(2, "%s: %s", path, enas_error_last());
+		status = rc == ENAS_MERGE_CONFLICT ? 1 :
+		    check_result(path, &out);
+	} else if (rc == ENAS_MERGE_CLEAN)
+		status = check_result(path, &out);
+	else
+		status = 1;
+
+	if (to_stdout) {
+		if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
+			err(2, "standard output");
+		if (fflush(stdout) == EOF || ferror(stdout))
+			err(2, "standard output");
+	} else
+		write_file(argv[1], &out);
+	enas_buf_free(&in[0]);
+	enas_buf_free(&in[1]);
+	enas_buf_free(&in[2]);
+	enas_buf_free(&out);
+	return status;
+}
