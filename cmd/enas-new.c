@@ -88,6 +88,14 @@ taken(struct enas_repo *repo, const struct enas_rules *r, const char *id)
 }
 
 /* The year for a new id: the dating field's, if given, or this year. */
+/* The year of a date already checked by enas_date_parse. */
+static int
+date_year(const char *s)
+{
+	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+}
+
 static int
 id_year(const struct enas_rules *r, const struct enas_setting *set,
     size_t n)
@@ -99,7 +107,7 @@ id_year(const struct enas_rules *r, const struct enas_setting *set,
 	for (i = 0; r->date && i < n; i++)
 		if (strcmp(set[i].path, r->date) == 0 &&
 		    enas_date_parse(set[i].value, strlen(set[i].value)) >= 0)
-			return atoi(set[i].value);
+			return date_year(set[i].value);
 	if (!localtime_r(&t, &tm))
 		return 1970;
 	return tm.tm_year + 1900;
@@ -181,7 +189,7 @@ realign(struct enas_buf *text, char *drawn, struct enas_repo *repo,
 	    date->type != ENAS_SCALAR || idn->len != strlen(drawn) ||
 	    memcmp(idn->value, drawn, idn->len) != 0 ||
 	    enas_date_parse(date->value, date->len) < 0 ||
-	    (year = atoi(date->value)) == enas_id_year(drawn)) {
+	    (year = date_year(date->value)) == enas_id_year(drawn)) {
 		enas_record_free(rec);
 		return;
 	}
