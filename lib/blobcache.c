@@ -29,10 +29,12 @@
 #define MAGIC "ENASBLC1"
 #define HEADER (8 + 4 * 8)
 #define ENTRY (GIT_OID_RAWSZ + 8)
+#define CACHE_MAX ((size_t)64 << 20)
 
 struct entry {
 	git_oid id;
 	uint32_t off, len;
+	int used;		/* asked for or added in this run */
 };
 
 struct enas_blobcache {
@@ -44,6 +46,7 @@ struct enas_blobcache {
 	uint32_t *slots;	/* index + 1 into v, 0 when empty */
 	size_t nslots;
 	struct enas_buf data;
+	size_t nused;
 	int dirty;
 };
 
@@ -101,13 +104,18 @@ checksum(const unsigned char *p, size_t n)
 	return h * 0xc4ceb9fe1a85ec53ULL ^ (uint64_t)n;
 }
 
+/*
+ * Ids are random, but a file's entries come sorted: mix the bits, or
+ * the low bits of the first bytes would fill the table in one run.
+ */
 static size_t
 hash(const git_oid *id)
 {
 	uint64_t v;
 
-	memcpy(&v, id->id, sizeof(v));
-	return (size_t)v;
+	memcpy(&v, id->id + 8, sizeof(v));
+	v *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(v ^ v >> 32);
 }
 
 static int
@@ -150,6 +158,7 @@ add(struct enas_blobcache *c, const git_oid *id, uint32_t off, uint32_t len)
 	git_oid_cpy(&c->v[c->n].id, id);
 	c->v[c->n].off = off;
 	c->v[c->n].len = len;
+	c->v[c->n].used = 0;
 	for (j = hash(id) & (c->nslots - 1); c->slots[j]; j = (j + 1) &
 	    (c->nslots - 1))
 		;
@@ -157,7 +166,7 @@ add(struct enas_blobcache *c, const git_oid *id, uint32_t off, uint32_t len)
 	return 0;
 }
 
-static const struct entry *
+static struct entry *
 find(const struct enas_blobcache *c, const git_oid *id)
 {
 	size_t j;
@@ -262,13 +271,16 @@ enas_blobcache_free(struct enas_blobcache *c)
 }
 
 const unsigned char *
-enas_blobcache_get(const struct enas_blobcache *c, const git_oid *id,
-    size_t *len)
+enas_blobcache_get(struct enas_blobcache *c, const git_oid *id, size_t *len)
 {
-	const struct entry *e = find(c, id);
+	struct entry *e = find(c, id);
 
 	if (!e)
 		return NULL;
+	if (!e->used) {
+		e->used = 1;
+		c->nused++;
+	}
 	*len = e->len;
 	return (const unsigned char *)c->data.data + e->off;
 }
@@ -290,6 +302,8 @@ enas_blobcache_put(struct enas_blobcache *c, const git_oid *id,
 		c->data.len = off;
 		return rc;
 	}
+	c->v[c->n - 1].used = 1;
+	c->nused++;
 	c->dirty = 1;
 	return 0;
 }
@@ -404,7 +418,7 @@ enas_blobcache_save(struct enas_blobcache *c, size_t keep)
 	struct enas_buf tmp = ENAS_BUF_INIT, b = ENAS_BUF_INIT;
 	unsigned char *p;
 	struct entry *sorted = NULL;
-	size_t i, datalen = 0, off;
+	size_t i, n = 0, datalen = 0, off;
 	char *slash;
 	int fd = -1, rc = 0;
 
@@ -412,23 +426,32 @@ enas_blobcache_save(struct enas_blobcache *c, size_t keep)
 		return 0;
 	if (!(sorted = enas_malloc((c->n ? c->n : 1) * sizeof(*sorted))))
 		return ENAS_ENOMEM;
-	memcpy(sorted, c->v, c->n * sizeof(*sorted));
-	qsort(sorted, c->n, sizeof(*sorted), cmp_entry);
+	/*
+	 * Entries not asked for in this run (old versions of records) are
+	 * dropped when the file would pass CACHE_MAX bytes.
+	 */
 	for (i = 0; i < c->n; i++)
+		datalen += ENTRY + c->v[i].len;
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].used || datalen <= CACHE_MAX)
+			sorted[n++] = c->v[i];
+	datalen = 0;
+	qsort(sorted, n, sizeof(*sorted), cmp_entry);
+	for (i = 0; i < n; i++)
 		datalen += sorted[i].len;
-	if ((rc = enas_buf_grow(&b, HEADER + c->siglen + c->n * ENTRY +
+	if ((rc = enas_buf_grow(&b, HEADER + c->siglen + n * ENTRY +
 	    datalen + 8)) < 0)
 		goto out;
 	p = (unsigned char *)b.data;
 	memcpy(p, MAGIC, 8);
 	put64(p + 8, c->siglen);
-	put64(p + 16, c->n);
+	put64(p + 16, n);
 	put64(p + 24, datalen);
 	memcpy(p + HEADER, c->sig, c->siglen);
 	b.len = HEADER + c->siglen;
-	off = b.len + c->n * ENTRY;
+	off = b.len + n * ENTRY;
 	datalen = 0;
-	for (i = 0; i < c->n; i++) {
+	for (i = 0; i < n; i++) {
 		memcpy(p + b.len, sorted[i].id.id, GIT_OID_RAWSZ);
 		put32(p + b.len + GIT_OID_RAWSZ, (uint32_t)datalen);
 		put32(p + b.len + GIT_OID_RAWSZ + 4, sorted[i].len);

@@ -31,7 +31,7 @@ void enas_blobcache_free(struct enas_blobcache *c);
  * What blob id yields, and its length in *len, or NULL when not known.
  * The bytes belong to the cache and move when something is added.
  */
-const unsigned char *enas_blobcache_get(const struct enas_blobcache *c,
+const unsigned char *enas_blobcache_get(struct enas_blobcache *c,
     const git_oid *id, size_t *len);
 
 /* Record that blob id yields the len bytes at p (copied). */
@@ -46,7 +46,8 @@ size_t enas_blobcache_loaded(const struct enas_blobcache *c);
  * Write the cache to its file when something was added: a temporary
  * file, fsync, rename, fsync of the directory, which is made if
  * missing.  Then remove the oldest cache files of the directory beyond
- * keep.  Returns 0, or a negative status with a message (callers may
+ * keep.  Entries not asked for in this run are left out when the file
+ * would pass 64 MiB.  Returns 0, or a negative status with a message (callers may
  * go on: the figures do not depend on it).
  */
 int enas_blobcache_save(struct enas_blobcache *c, size_t keep);

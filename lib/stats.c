@@ -21,6 +21,8 @@
 
 #include "blobcache.h"
 #include "expr.h"
+#include "fastrec.h"
+#include "pack.h"
 #include "record.h"
 #include "rules.h"
 #include "stats.h"
@@ -80,6 +82,7 @@ struct cq {
 struct ex {
 	struct enas_expr **w;
 	size_t nw;
+	struct enas_fastrec *fast;
 	const struct enas_node **items[MAXITER];
 	size_t nitems[MAXITER], cap[MAXITER];
 	struct enas_buf out;
@@ -88,7 +91,8 @@ struct ex {
 /* A blob to read. */
 struct job {
 	git_oid id;
-	char *name;		/* for diagnostics */
+	uint64_t where;		/* in the packs, to read in their order */
+	size_t name;		/* in run.names, for diagnostics */
 	int status;
 	unsigned worker;
 	uint32_t off, len;
@@ -132,6 +136,7 @@ struct run {
 	long long records;	/* records counted */
 	size_t read, cached;
 	char prefix[256];	/* of names in diagnostics */
+	struct enas_buf names;	/* of the jobs' files, NUL-separated */
 };
 
 /* --- small helpers --- */
@@ -631,6 +636,8 @@ ex_init(struct ex *x, const struct cq *c)
 	int rc;
 
 	memset(x, 0, sizeof(*x));
+	if ((rc = enas_fastrec_new(&x->fast)) < 0)
+		return rc;
 	if (q->nwhere && !(x->w = enas_calloc(q->nwhere, sizeof(*x->w))))
 		return ENAS_ENOMEM;
 	for (i = 0; i < q->nwhere; i++) {
@@ -659,6 +666,7 @@ ex_free(struct ex *x)
 	for (i = 0; i < MAXITER; i++)
 		free(x->items[i]);
 	enas_buf_free(&x->out);
+	enas_fastrec_free(x->fast);
 }
 
 /* --- what a record yields --- */
@@ -872,13 +880,25 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 	return 0;
 }
 
-/* Parse a record's bytes and extract its yield into x->out. */
+/*
+ * Parse a record's bytes and extract its yield into x->out: with the
+ * fast reader when the record is plain (and full is 0), else with the
+ * full parser, which reports every problem through s->fn.  An error of
+ * extraction found on the fast path is found again on the full one,
+ * with its diagnostics, by the caller's redo().
+ */
 static int
 yield(struct run *s, struct ex *x, const char *buf, size_t len,
-    const char *file)
+    const char *file, int full)
 {
+	const struct enas_node *root;
 	struct enas_record *rec;
-	int rc;
+	int rc = 0;
+
+	if (!full && (root = enas_fastrec_parse(x->fast, buf, len, &rc)))
+		return extract(s, x, root, file);
+	if (rc < 0)
+		return rc;
 
 	if ((rc = enas_record_parse(&rec, buf, len, file, 0, s->fn,
 	    s->ctx)) < 0)
@@ -894,13 +914,20 @@ yield(struct run *s, struct ex *x, const char *buf, size_t len,
 struct pool {
 	struct run *s;
 	const char *gitdir;
-	atomic_size_t next;
-	atomic_int failed;
+	atomic_size_t next;	/* the next block of jobs */
+	size_t block;
 };
 
+/*
+ * Readers take blocks of consecutive jobs in turn: in pack order, so
+ * that both find the bases of their deltas in libgit2's cache, which
+ * they share (halves of the jobs each cost a third more: the second
+ * half starts with every chain to rebuild).
+ */
 struct worker {
 	struct pool *p;
 	unsigned index;
+	size_t lo, hi;		/* its jobs */
 	pthread_t th;
 	git_repository *git;	/* its own, or the run's */
 	int own;
@@ -925,21 +952,27 @@ work(void *arg)
 	quiet.fn = NULL;
 	if (git_repository_odb(&odb, w->git) < 0) {
 		w->rc = enas_repo_error("cannot open the object database");
-		atomic_store(&w->p->failed, 1);
 		return NULL;
 	}
-	while ((i = atomic_fetch_add(&w->p->next, 1)) < s->njobs) {
+	for (i = w->hi; ; i++) {
+		if (i >= w->hi) {
+			w->lo = atomic_fetch_add(&w->p->next, 1) * w->p->block;
+			if (w->lo >= s->njobs)
+				break;
+			w->hi = w->lo + w->p->block < s->njobs ?
+			    w->lo + w->p->block : s->njobs;
+			i = w->lo;
+		}
 		j = &s->jobs[i];
 		if (git_odb_read(&obj, odb, &j->id) < 0) {
 			j->status = ENAS_EGIT;
-			atomic_store(&w->p->failed, 1);
 			continue;
 		}
 		if (git_odb_object_type(obj) != GIT_OBJECT_BLOB)
 			rc = ENAS_EGIT;
 		else
 			rc = yield(&quiet, &w->x, git_odb_object_data(obj),
-			    git_odb_object_size(obj), j->name);
+			    git_odb_object_size(obj), s->names.data + j->name, 0);
 		git_odb_object_free(obj);
 		if (rc == 0 && w->data.len + w->x.out.len > UINT32_MAX)
 			rc = enas_error_nomem();
@@ -948,7 +981,6 @@ work(void *arg)
 			    w->x.out.len);
 		if (rc < 0) {
 			j->status = rc;
-			atomic_store(&w->p->failed, 1);
 			continue;
 		}
 		j->worker = w->index;
@@ -972,32 +1004,74 @@ redo(struct run *s, struct job *j)
 		const git_error *e = git_error_last();
 
 		return enas_error_set(ENAS_EGIT, "%s: cannot read blob %s: %s",
-		    j->name, hex, e && e->message ? e->message : "not a blob");
+		    s->names.data + j->name, hex, e && e->message ?
+		    e->message : "not a blob");
 	}
 	rc = yield(s, &s->x, git_blob_rawcontent(blob),
-	    (size_t)git_blob_rawsize(blob), j->name);
+	    (size_t)git_blob_rawsize(blob), s->names.data + j->name, 1);
 	git_blob_free(blob);
 	if (rc == 0)
 		rc = enas_error_set(ENAS_EGIT, "%s: blob %s read differently "
-		    "twice", j->name, hex);
+		    "twice", s->names.data + j->name, hex);
 	return rc;
 }
 
+/*
+ * Readers: as asked, else one per idle processor by the load average
+ * (on a busy machine a second reader only adds work), and one for a few
+ * blobs.
+ */
 static int
 nthreads(const struct run *s)
 {
 	long n = s->c.q->threads;
+	double load;
 
 	if (n <= 0) {
 		if (s->njobs < 512)
 			return 1;
 		n = sysconf(_SC_NPROCESSORS_ONLN);
+		/* Less one for this process, which the load counts. */
+		if (getloadavg(&load, 1) == 1 && load > 1)
+			n -= (long)(load - 1 + 0.5);
 	}
 	if (n < 1)
 		n = 1;
 	if (n > MAXTHREADS)
 		n = MAXTHREADS;
 	return (int)n;
+}
+
+static int
+cmp_where(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+
+	return x->where < y->where ? -1 : x->where > y->where;
+}
+
+/* Put the jobs in the order of the packs (see lib/pack.h). */
+static int
+pack_order(struct run *s)
+{
+	struct enas_buf dir = ENAS_BUF_INIT;
+	struct enas_packs *p;
+	const char *common = git_repository_commondir(s->git);
+	size_t i;
+	int rc;
+
+	if ((rc = enas_buf_printf(&dir, "%s%sobjects", common,
+	    common[strlen(common) - 1] == '/' ? "" : "/")) < 0)
+		return rc;
+	rc = enas_packs_open(&p, dir.data);
+	enas_buf_free(&dir);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < s->njobs; i++)
+		s->jobs[i].where = enas_packs_where(p, &s->jobs[i].id);
+	enas_packs_free(p);
+	qsort(s->jobs, s->njobs, sizeof(*s->jobs), cmp_where);
+	return 0;
 }
 
 /* Read every job's blob and put its yield in the cache. */
@@ -1011,15 +1085,24 @@ read_jobs(struct run *s)
 
 	if (!s->njobs)
 		return 0;
+	if ((rc = pack_order(s)) < 0)
+		return rc;
+	/*
+	 * Like git cat-file, trust zlib's checksums and the deltas' sizes
+	 * to find damage, and do not hash every blob again: a sixth of the
+	 * time of a cold run.  The default comes back below.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	n = nthreads(s);
 	memset(w, 0, sizeof(w));
 	p.s = s;
-	p.gitdir = git_repository_path(s->git);
 	atomic_init(&p.next, 0);
-	atomic_init(&p.failed, 0);
+	p.block = 256;
+	p.gitdir = git_repository_path(s->git);
 	for (k = 0; k < n; k++) {
 		w[k].p = &p;
 		w[k].index = (unsigned)k;
+		w[k].lo = w[k].hi = 0;
 		if ((rc = ex_init(&w[k].x, &s->c)) < 0)
 			goto out;
 		if (n == 1) {
@@ -1071,15 +1154,15 @@ read_jobs(struct run *s)
 	}
 	s->read += s->njobs;
 out:
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	for (k = 0; k < n; k++) {
 		ex_free(&w[k].x);
 		enas_buf_free(&w[k].data);
 		if (w[k].own)
 			git_repository_free(w[k].git);
 	}
-	for (i = 0; i < s->njobs; i++)
-		free(s->jobs[i].name);
 	s->njobs = 0;
+	s->names.len = 0;
 	free(s->pending);
 	s->pending = NULL;
 	s->npending = 0;
@@ -1125,11 +1208,10 @@ need(struct run *s, const git_oid *id, const char *path)
 	}
 	memset(&s->jobs[s->njobs], 0, sizeof(*s->jobs));
 	git_oid_cpy(&s->jobs[s->njobs].id, id);
-	if (!(s->jobs[s->njobs].name = enas_malloc(strlen(s->prefix) +
-	    strlen(path) + 1)))
+	s->jobs[s->njobs].name = s->names.len;
+	if (enas_buf_puts(&s->names, s->prefix) < 0 ||
+	    enas_buf_add(&s->names, path, strlen(path) + 1) < 0)
 		return ENAS_ENOMEM;
-	strcpy(s->jobs[s->njobs].name, s->prefix);
-	strcat(s->jobs[s->njobs].name, path);
 	s->pending[j] = (uint32_t)++s->njobs;
 	return 0;
 }
@@ -1141,23 +1223,16 @@ need(struct run *s, const git_oid *id, const char *path)
  * keyed by the period of its date when flow is set, else by period.
  */
 static int
-apply(struct run *s, struct cells *t, const git_oid *id, int sign, int flow,
-    uint32_t period)
+apply_yield(struct run *s, struct cells *t, const unsigned char *p,
+    size_t len, int sign, int flow, uint32_t period)
 {
 	const struct enas_stats_query *q = s->c.q;
-	const unsigned char *p;
 	struct rd r;
-	size_t len, i, u, units, n;
+	size_t i, u, units, n;
 	unsigned long long v;
 	long long date = 0, *cell;
 	unsigned flags;
 
-	if (!(p = enas_blobcache_get(s->cache, id, &len))) {
-		char hex[GIT_OID_HEXSZ + 1];
-
-		git_oid_tostr(hex, sizeof(hex), id);
-		return enas_error_set(ENAS_EGIT, "blob %s was not read", hex);
-	}
 	r.p = p;
 	r.end = p + len;
 	r.bad = 0;
@@ -1215,12 +1290,42 @@ bad:
 	    "cache; remove .git/enas/stats-cache");
 }
 
+/* apply_yield() of what blob id yields. */
+static int
+apply(struct run *s, struct cells *t, const git_oid *id, int sign, int flow,
+    uint32_t period)
+{
+	const unsigned char *p;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t len;
+
+	if (!(p = enas_blobcache_get(s->cache, id, &len))) {
+		git_oid_tostr(hex, sizeof(hex), id);
+		return enas_error_set(ENAS_EGIT, "blob %s was not read", hex);
+	}
+	return apply_yield(s, t, p, len, sign, flow, period);
+}
+
 /* --- one snapshot --- */
+
+/*
+ * A directory of the kind (a year), whose records yield, in the cache
+ * under the tree's id, the concatenation of their yields (each after
+ * its length): a second run reads neither the directory nor a record
+ * of it when the directory has not changed.
+ */
+struct dir {
+	git_oid id;
+	size_t lo, hi;		/* its blobs in the listing, unless cached */
+	int cached;
+};
 
 struct listing {
 	struct run *s;
 	git_oid *ids;
 	size_t n, cap;
+	struct dir *dirs;
+	size_t ndirs, capdirs;
 };
 
 static int
@@ -1294,24 +1399,136 @@ set_prefix(struct run *s, const git_oid *commit, const char *dir)
 		    ENAS_RECORDS_DIR, dir);
 }
 
+/* Read a directory's entry from the cache, or list its records. */
+static int
+list_dir(struct listing *l, const git_tree_entry *e)
+{
+	struct run *s = l->s;
+	struct dir *d;
+	size_t len = strlen(s->prefix), cap;
+	int rc;
+
+	if (l->ndirs == l->capdirs) {
+		cap = l->capdirs ? l->capdirs * 2 : 16;
+		if (!(d = enas_realloc(l->dirs, cap * sizeof(*d))))
+			return ENAS_ENOMEM;
+		l->dirs = d;
+		l->capdirs = cap;
+	}
+	d = &l->dirs[l->ndirs++];
+	git_oid_cpy(&d->id, git_tree_entry_id(e));
+	d->lo = d->hi = l->n;
+	if ((d->cached = enas_blobcache_get(s->cache, &d->id, &cap) != NULL))
+		return 0;
+	if (len + strlen(git_tree_entry_name(e)) + 2 > sizeof(s->prefix))
+		return enas_error_set(ENAS_EDATA, "%s%s: a path too long",
+		    s->prefix, git_tree_entry_name(e));
+	snprintf(s->prefix + len, sizeof(s->prefix) - len, "%s/",
+	    git_tree_entry_name(e));
+	rc = enas_tree_each(s->git, &d->id, list_cb, l);
+	s->prefix[len] = '\0';
+	l->dirs[l->ndirs - 1].hi = l->n;
+	return rc;
+}
+
+/* Put what a directory yields, from its records', in the cache. */
+static int
+cache_dir(struct run *s, const struct listing *l, const struct dir *d)
+{
+	struct enas_buf b = ENAS_BUF_INIT;
+	const unsigned char *p;
+	size_t i, len;
+	int rc = 0;
+
+	for (i = d->lo; i < d->hi && rc == 0; i++) {
+		if (!(p = enas_blobcache_get(s->cache, &l->ids[i], &len)))
+			rc = enas_error_set(ENAS_EGIT, "a blob was not read");
+		else if ((rc = put_varint(&b, len)) == 0)
+			rc = enas_buf_add(&b, p, len);
+	}
+	if (rc == 0)
+		rc = enas_blobcache_put(s->cache, &d->id, b.data ? b.data : "",
+		    b.len);
+	enas_buf_free(&b);
+	return rc;
+}
+
+static int
+apply_dir(struct run *s, struct cells *t, const struct dir *d)
+{
+	struct rd r;
+	size_t len;
+	unsigned long long n;
+	int rc;
+
+	if (!(r.p = enas_blobcache_get(s->cache, &d->id, &len)))
+		return enas_error_set(ENAS_EGIT, "a directory was not read");
+	r.end = r.p + len;
+	r.bad = 0;
+	while (r.p < r.end) {
+		n = get_varint(&r);
+		if (r.bad || n > (unsigned long long)(r.end - r.p))
+			return enas_error_set(ENAS_EIO, "a damaged entry in the "
+			    "statistics cache; remove .git/enas/stats-cache");
+		if ((rc = apply_yield(s, t, r.p, (size_t)n, 1, 1, 0)) < 0)
+			return rc;
+		r.p += n;
+		s->cached += d->cached;
+	}
+	return 0;
+}
+
 static int
 snapshot(struct run *s, struct cells *t, const git_oid *commit)
 {
-	struct listing l = { s, NULL, 0, 0 };
+	struct listing l;
+	const git_tree_entry *e;
+	git_tree *top = NULL;
 	git_oid tree;
-	size_t i;
+	size_t i, n, blobs;
 	int rc;
 
+	memset(&l, 0, sizeof(l));
+	l.s = s;
 	if ((rc = kind_tree(s, &tree, commit)) <= 0)
 		return rc;
 	set_prefix(s, commit, s->c.rules->dir);
-	if ((rc = enas_tree_each(s->git, &tree, list_cb, &l)) < 0 ||
-	    (rc = read_jobs(s)) < 0)
+	if (git_tree_lookup(&top, s->git, &tree) < 0)
+		return enas_repo_error(s->prefix);
+	n = git_tree_entrycount(top);
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		e = git_tree_entry_byindex(top, i);
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			rc = list_dir(&l, e);
+		else
+			rc = list_cb(&l, git_tree_entry_name(e), NULL,
+			    git_tree_entry_id(e), git_tree_entry_filemode(e));
+	}
+	/* The records not in a directory. */
+	blobs = l.n;
+	for (i = 0; i < l.ndirs; i++)
+		blobs -= l.dirs[i].hi - l.dirs[i].lo;
+	if (rc < 0 || (rc = read_jobs(s)) < 0)
 		goto out;
-	for (i = 0; i < l.n && rc == 0; i++)
-		rc = apply(s, t, &l.ids[i], 1, 1, 0);
+	for (i = 0; i < l.ndirs && rc == 0; i++)
+		if (!l.dirs[i].cached)
+			rc = cache_dir(s, &l, &l.dirs[i]);
+	for (i = 0; i < l.ndirs && rc == 0; i++)
+		rc = apply_dir(s, t, &l.dirs[i]);
+	for (i = 0; i < l.n && rc == 0 && blobs; i++) {
+		size_t k;
+		int inside = 0;
+
+		for (k = 0; k < l.ndirs && !inside; k++)
+			inside = i >= l.dirs[k].lo && i < l.dirs[k].hi;
+		if (!inside)
+			rc = apply(s, t, &l.ids[i], 1, 1, 0);
+	}
 out:
+	git_tree_free(top);
 	free(l.ids);
+	free(l.dirs);
 	return rc;
 }
 
@@ -2053,8 +2270,7 @@ out:
 			strtab_free(&s.tabs[i]);
 		free(s.tabs);
 	}
-	for (i = 0; i < s.njobs; i++)
-		free(s.jobs[i].name);
+	enas_buf_free(&s.names);
 	free(s.jobs);
 	free(s.pending);
 	free(s.key);

@@ -23,7 +23,9 @@ lookup(git_tree **out, git_repository *repo, const git_oid *id)
 static int
 push(struct enas_buf *path, const char *name, int dir)
 {
-	return enas_buf_printf(path, "%s%s", name, dir ? "/" : "");
+	if (enas_buf_puts(path, name) < 0)
+		return ENAS_ENOMEM;
+	return dir ? enas_buf_add(path, "/", 1) : 0;
 }
 
 static int

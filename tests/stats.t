@@ -2,7 +2,7 @@
 # enas-stats: exact figures from committed records, as of any commit.
 . "$(dirname "$0")/lib.sh"
 
-plan 52
+plan 54
 
 # case_rec ID SITE SEX AGE REGISTERED [CLOSED] [REPORTING]: a synthetic
 # case, with one referral and one follow-up on the day it was registered.
@@ -252,15 +252,26 @@ run enas-stats cases --history -M -p 2024 -v
 is "$hist_all:enas-stats: commit $(git rev-parse --short=7 HEAD); 0 blobs read, 12 from the cache" \
     "$out:$err" "a foreign file in the cache directory is left alone"
 rm -rf .git/enas
+enas-stats cases -g site >/dev/null
+run enas-stats cases -g site -v
+is "enas-stats: commit $(git rev-parse --short=7 HEAD); 0 blobs read, 8 from the cache" \
+    "$err" "a snapshot asked again reads no record, nor its directory"
+rm -rf .git/enas
 run env ENAS_STATS_THREADS=2 enas-stats cases -g sex,site,'referrals[].to' -w status=open
 one=$(ENAS_STATS_THREADS=1 enas-stats cases -g sex,site,'referrals[].to' -w status=open)
 is "0:$one" "$rc:$out" "two reader threads give the same figures as one"
+enas-stats cases -g site >/dev/null
+sed -i 's/^risk_level: .*/risk_level: high/' records/cases/2024/NDR-2024-AAAA6.yaml
+commit_at 2024-11-25 'case NDR-2024-AAAA6: risk_level'
+run enas-stats cases -g site -v
+is "enas-stats: commit $(git rev-parse --short=7 HEAD); 1 blobs read, 7 from the cache" \
+    "$err" "after a commit, only the changed record is read"
 printf '# a comment\n' >>records/rules/case.yaml
 commit_at 2024-11-25 'rules: a comment'
 run enas-stats cases -g site -v
 is "enas-stats: commit $(git rev-parse --short=7 HEAD); 8 blobs read, 0 from the cache" \
     "$err" "a change of the rules starts a new cache"
-git reset -q --hard HEAD~1
+git reset -q --hard HEAD~2
 
 # Uncommitted edits do not count: statistics describe committed data.
 before=$(enas-stats cases -g site)
