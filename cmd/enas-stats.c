@@ -118,7 +118,7 @@ static const char *
 figure(char *buf, size_t size, const struct enas_stats *st,
     const struct enas_stats_cell *c, size_t i)
 {
-	long long v = i == 0 && !st->nsums ? c->count : c->sums[i];
+	long long v = i == 0 ? c->count : c->sums[i - 1];
 
 	if (c->mark == ENAS_CELL_PRIMARY)
 		snprintf(buf, size, "<%lld", st->min_cell);
@@ -129,16 +129,17 @@ figure(char *buf, size_t size, const struct enas_stats *st,
 	return buf;
 }
 
+/* The figures of a row: the count, then each sum. */
 static size_t
 nfigures(const struct enas_stats *st)
 {
-	return st->nsums ? st->nsums : 1;
+	return 1 + st->nsums;
 }
 
 static const char *
 figure_name(const struct enas_stats *st, size_t i)
 {
-	return st->nsums ? st->sum_names[i] : "count";
+	return i == 0 ? "count" : st->sum_names[i - 1];
 }
 
 static const char *
@@ -299,9 +300,8 @@ print_json(const struct enas_stats *st)
 		for (i = 0; i < nfigures(st); i++) {
 			json_str(figure_name(st, i));
 			if (row->cell.mark ? enas_buf_puts(&out, ": null") < 0 :
-			    enas_buf_printf(&out, ": %lld", i == 0 &&
-			    !st->nsums ? row->cell.count :
-			    row->cell.sums[i]) < 0)
+			    enas_buf_printf(&out, ": %lld", i == 0 ?
+			    row->cell.count : row->cell.sums[i - 1]) < 0)
 				nomem();
 			if (i + 1 < nfigures(st) && enas_buf_puts(&out,
 			    ", ") < 0)

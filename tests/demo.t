@@ -22,9 +22,9 @@ total 1042" "$(cat "$TMP/sites")" "1 042 ENAS: 232 in Marrakech, 672 in Nador, 1
 
 printf '%s\n' "$out" | grep -A4 '^\$ enas-stats sessions' |
     grep -E '^(awareness|training|total) ' | tr -s ' ' >"$TMP/sessions"
-is "awareness 150
-training 90
-total 240" "$(cat "$TMP/sessions")" "240 participants: 150 ENAS in awareness, 90 actors in training"
+is "awareness 8 150
+training 4 90
+total 12 240" "$(cat "$TMP/sessions")" "240 participants: 150 ENAS in awareness, 90 actors in training"
 
 sites=$(cd "$TMP/demo" && enas-stats sessions -g site --no-header | cut -f1 | tr '\n' ' ')
 is "casablanca marrakech nador oujda " "$sites" "sessions in Casablanca, Marrakech, Oujda and Nador"
