@@ -162,7 +162,8 @@ main(int argc, char *argv[])
 		for (last = first; last < ncases && cases[last].commit == c;
 		    last++)
 			;
-		snprintf(msg, sizeof(msg), "records: %d new cases", last - first);
+		snprintf(msg, sizeof(msg), "records: %d new cases",
+		    last - first);
 		printf("commit refs/heads/main\n"
 		    "committer Bench Office <bench@example.org> %lld +0100\n"
 		    "data %zu\n%s\n", days[c] * 86400 + 36000 + c % 3600,

@@ -274,12 +274,12 @@ print_json(const struct enas_stats *st)
 	char pbuf[ENAS_PERIOD_NAME];
 	size_t r, i;
 
-	if (enas_buf_puts(&out, "[") < 0)
+	if (enas_buf_puts(&out, st->nrows ? "[\n" : "[") < 0)
 		nomem();
 	for (r = 0; r < st->nrows; r++) {
 		const struct enas_stats_row *row = &st->rows[r];
 
-		if (enas_buf_puts(&out, r ? ",\n{" : "\n{") < 0)
+		if (enas_buf_puts(&out, "{") < 0)
 			nomem();
 		if (st->interval) {
 			json_str("period");
@@ -311,11 +311,11 @@ print_json(const struct enas_stats *st)
 		    ", \"suppressed\": true") < 0) ||
 		    (row->cell.mark == ENAS_CELL_SECONDARY &&
 		    enas_buf_puts(&out, ", \"secondary\": true") < 0) ||
-		    enas_buf_puts(&out, "}") < 0)
+		    enas_buf_puts(&out, r + 1 < st->nrows ? "}," : "}") < 0)
 			nomem();
 		end_line(JSON);
 	}
-	if (enas_buf_puts(&out, st->nrows ? "]\n" : "]\n") < 0)
+	if (enas_buf_puts(&out, "]\n") < 0)
 		nomem();
 }
 
@@ -398,8 +398,8 @@ print_table(const struct enas_stats *st, int header)
 
 			if ((c >= fig0 ? enas_buf_printf(&out, "%*s",
 			    (int)width[c], s) : last ? enas_buf_puts(&out, s) :
-			    enas_buf_printf(&out, "%-*s", (int)width[c], s)) < 0 ||
-			    (!last && enas_buf_puts(&out, "  ") < 0))
+			    enas_buf_printf(&out, "%-*s", (int)width[c],
+			    s)) < 0 || (!last && enas_buf_puts(&out, "  ") < 0))
 				nomem();
 		}
 		end_line(TABLE);

@@ -47,8 +47,8 @@ size_t enas_blobcache_loaded(const struct enas_blobcache *c);
  * file, fsync, rename, fsync of the directory, which is made if
  * missing.  Then remove the oldest cache files of the directory beyond
  * keep.  Entries not asked for in this run are left out when the file
- * would pass 64 MiB.  Returns 0, or a negative status with a message (callers may
- * go on: the figures do not depend on it).
+ * would pass 64 MiB.  Returns 0, or a negative status with a message
+ * (callers may go on: the figures do not depend on it).
  */
 int enas_blobcache_save(struct enas_blobcache *c, size_t keep);
 

@@ -169,8 +169,8 @@ enas_packs_where(const struct enas_packs *p, const git_oid *id)
 				o &= 0x7fffffffU;
 				if (o >= x->nlarge)
 					return UINT64_MAX;
-				big = (uint64_t)be32(x->large + (size_t)o * 8) <<
-				    32 | be32(x->large + (size_t)o * 8 + 4);
+				big = (uint64_t)be32(x->large + (size_t)o *
+				    8) << 32 | be32(x->large + (size_t)o * 8 + 4);
 				return big >> 48 ? UINT64_MAX :
 				    (uint64_t)i << 48 | big;
 			}

@@ -972,7 +972,8 @@ work(void *arg)
 			rc = ENAS_EGIT;
 		else
 			rc = yield(&quiet, &w->x, git_odb_object_data(obj),
-			    git_odb_object_size(obj), s->names.data + j->name, 0);
+			    git_odb_object_size(obj), s->names.data + j->name,
+			    0);
 		git_odb_object_free(obj);
 		if (rc == 0 && w->data.len + w->x.out.len > UINT32_MAX)
 			rc = enas_error_nomem();
@@ -1468,8 +1469,8 @@ apply_dir(struct run *s, struct cells *t, const struct dir *d)
 	while (r.p < r.end) {
 		n = get_varint(&r);
 		if (r.bad || n > (unsigned long long)(r.end - r.p))
-			return enas_error_set(ENAS_EIO, "a damaged entry in the "
-			    "statistics cache; remove .git/enas/stats-cache");
+			return enas_error_set(ENAS_EIO, "a damaged entry in "
+			    "the statistics cache; remove .git/enas/stats-cache");
 		if ((rc = apply_yield(s, t, r.p, (size_t)n, 1, 1, 0)) < 0)
 			return rc;
 		r.p += n;

@@ -17,7 +17,7 @@
 /* What to count.  Fill with ENAS_STATS_QUERY_INIT, then set. */
 struct enas_stats_query {
 	const char *kind;		/* "case" or "cases" */
-	const char **groups;		/* "site", "age:band", "referrals[].to" */
+	const char **groups;		/* "site", "age:band", "a[].b" */
 	size_t ngroups;
 	const char **sums;		/* int fields, or mappings of ints */
 	size_t nsums;

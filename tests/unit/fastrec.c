@@ -166,7 +166,8 @@ main(void)
 				    1)];
 				break;
 			case 2:		/* delete one */
-				memmove(buf + pos, buf + pos + 1, len - pos - 1);
+				memmove(buf + pos, buf + pos + 1,
+				    len - pos - 1);
 				len--;
 				break;
 			default:	/* insert one */
@@ -181,8 +182,8 @@ main(void)
 		tried++;
 		if (!agree(f, buf, len, &accepted, why, sizeof(why))) {
 			if (fine)
-				printf("# mutation %d: %s in:\n# %.*s\n", t, why,
-				    (int)len, buf);
+				printf("# mutation %d: %s in:\n# %.*s\n", t,
+				    why, (int)len, buf);
 			fine = 0;
 		}
 		took += accepted;

@@ -202,8 +202,8 @@ random_table(long long *v, size_t *nr, size_t *nc, long long k)
 	while (*nr * *nc > 12)
 		*nc -= 1;
 	for (i = 0; i < *nr * *nc; i++)
-		v[i] = rnd(4) == 0 ? 0 : rnd(3) == 0 ? 1 + rnd((unsigned)k - 1) :
-		    k + rnd(3 * (unsigned)k);
+		v[i] = rnd(4) == 0 ? 0 : rnd(3) == 0 ?
+		    1 + rnd((unsigned)k - 1) : k + rnd(3 * (unsigned)k);
 }
 
 int
