@@ -69,8 +69,12 @@ median() {
 	    END { printf "%.3f\n", v[int((NR + 1) / 2)] / 1e6 }'
 }
 
-# rss CMD: peak resident memory of CMD in MiB.
+# rss CMD: peak resident memory of CMD in MiB (GNU time's %M).
 rss() {
+	if [ ! -x /usr/bin/time ]; then
+		echo "n/a (no /usr/bin/time)"
+		return
+	fi
 	/usr/bin/time -f %M -o "$dir/rss" "$@" >/dev/null 2>&1 || true
 	awk '{ printf "%.0f\n", $1 / 1024 }' "$dir/rss"
 }
