@@ -2223,14 +2223,17 @@ enas_stats_run(struct enas_stats **out, struct enas_repo *repo,
 		goto out;
 	if (!(st = enas_calloc(1, sizeof(*st))) ||
 	    !(pv = st->priv = enas_calloc(1, sizeof(*pv))) ||
-	    !(s.tabs = enas_calloc(s.c.ng + 1, sizeof(*s.tabs))) ||
-	    !(s.key = enas_calloc(s.c.ng + 1, sizeof(*s.key))) ||
+	    !(s.tabs = enas_calloc(s.c.ng + 1, sizeof(*s.tabs)))) {
+		rc = ENAS_ENOMEM;
+		goto out;
+	}
+	pv->tabs = s.tabs;	/* the result owns them from here */
+	pv->ntabs = s.c.ng;
+	if (!(s.key = enas_calloc(s.c.ng + 1, sizeof(*s.key))) ||
 	    !(s.sums = enas_calloc(s.c.ns + 1, sizeof(*s.sums)))) {
 		rc = ENAS_ENOMEM;
 		goto out;
 	}
-	pv->tabs = s.tabs;
-	pv->ntabs = s.c.ng;
 	st->interval = q->interval;
 	st->history = q->history;
 	st->min_cell = q->min_cell;
