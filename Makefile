@@ -112,6 +112,10 @@ check-valgrind: $(TOOLS) $(UNITS) | check-deps
 demo: $(TOOLS)
 	ENAS_BUILD=$(abspath $(BUILD)) sh tests/demo.sh demo
 
+# A benchmark, not a test: never part of check.
+bench: $(TOOLS)
+	ENAS_BUILD=$(abspath $(BUILD)) sh bench/run.sh
+
 install: $(TOOLS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/partners \
@@ -134,5 +138,5 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all check check-deps check-valgrind demo install uninstall clean
+.PHONY: all bench check check-deps check-valgrind demo install uninstall clean
 .SUFFIXES:
