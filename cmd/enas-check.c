@@ -223,7 +223,8 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct enas_snapshot *snap = NULL, *base = NULL;
+	struct enas_snapshot *snap = NULL;
+	struct enas_delta delta = { NULL, 0, NULL, 0, 0 };
 	struct enas_checker *c = NULL;
 	struct enas_repo *repo = NULL;
 	enum enas_source src = ENAS_WORKTREE;
@@ -282,24 +283,22 @@ main(int argc, char *argv[])
 	if ((rc = enas_repo_open(&repo, NULL, staged ? ENAS_REPO_FROM_ENV :
 	    0)) < 0)
 		fail(rc);
-	if (staged)
-		src = ENAS_INDEX;
-	else if (rev)
+	if (rev)
 		src = ENAS_COMMIT;
-	if ((rc = enas_snapshot_open(&snap, repo, src, rev)) < 0)
+	if (staged)
+		rc = enas_snapshot_staged(&snap, &delta, repo);
+	else
+		rc = enas_snapshot_open(&snap, repo, src, rev);
+	if (rc < 0)
 		fail(rc);
 	if ((rc = enas_checker_new(&c, snap, print_diag, NULL)) < 0) {
 		if (json)
 			printf("%s\n]\n", out.data ? out.data : "[");
 		fail(rc);
 	}
-	if (staged) {
-		if (git_repository_head_unborn(enas_repo_git(repo)) != 1 &&
-		    (rc = enas_snapshot_open(&base, repo, ENAS_COMMIT,
-		    NULL)) < 0)
-			fail(rc);
-		rc = enas_checker_changes(c, base);
-	} else if (all || rev)
+	if (staged)
+		rc = enas_checker_delta(c, &delta);
+	else if (all || rev)
 		rc = enas_checker_all(c);
 	else {
 		rc = 0;
@@ -332,7 +331,7 @@ main(int argc, char *argv[])
 		printf("]\n");
 	rc = enas_checker_errors(c) + file_errors > 0;
 	enas_checker_free(c);
-	enas_snapshot_free(base);
+	enas_delta_free(&delta);
 	enas_snapshot_free(snap);
 	enas_repo_free(repo);
 	enas_buf_free(&out);

@@ -8,12 +8,6 @@
 #include "check.h"
 #include "record.h"
 
-/* An id of a kind, from a file name, and the file that bears it. */
-struct idref {
-	const char *id;		/* NUL-terminated copy */
-	const char *path;	/* the snapshot's */
-};
-
 /* A value of a unique field, and where it stands. */
 struct uval {
 	const struct enas_field *f;
@@ -26,9 +20,6 @@ struct uval {
 struct kind {
 	struct enas_rules *rules;
 	char *prefix;		/* "records/cases/" */
-	struct idref *ids;	/* sorted by id; NULL until needed */
-	size_t nids;
-	int ids_built;
 	int has_unique;
 	int checked;		/* some record of it was checked */
 	int full;		/* every record of it was checked */
@@ -227,16 +218,13 @@ enas_checker_new(struct enas_checker **out, const struct enas_snapshot *snap,
 void
 enas_checker_free(struct enas_checker *c)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!c)
 		return;
 	for (i = 0; c->kinds && i < c->nkinds; i++) {
 		enas_rules_free(c->kinds[i].rules);
 		free(c->kinds[i].prefix);
-		for (j = 0; j < c->kinds[i].nids; j++)
-			free((char *)c->kinds[i].ids[j].id);
-		free(c->kinds[i].ids);
 	}
 	for (i = 0; i < c->nuvals; i++) {
 		free(c->uvals[i].value);
@@ -301,59 +289,94 @@ kind_of_path(const struct enas_checker *c, const char *path)
 	return NULL;
 }
 
-static int
-cmp_idref(const void *a, const void *b)
+/* The first entry of the snapshot at or after path. */
+static size_t
+lower_bound(const struct enas_snapshot *s, const char *path)
 {
-	const struct idref *x = a, *y = b;
-	int d = strcmp(x->id, y->id);
-
-	return d ? d : strcmp(x->path, y->path);
-}
-
-/* Which file names of a kind's directory are ids: built once. */
-static int
-build_ids(struct enas_checker *c, struct kind *k)
-{
-	const struct enas_snapshot *s = c->snap;
-	size_t i, plen = strlen(k->prefix);
-	char buf[256];
-	const char *base;
-
-	if (k->ids_built)
-		return 0;
-	if (!(k->ids = enas_calloc(s->n + 1, sizeof(*k->ids))))
-		return ENAS_ENOMEM;
-	for (i = 0; i < s->n; i++) {
-		if (strncmp(s->entries[i].path, k->prefix, plen) != 0 ||
-		    !ends_with(s->entries[i].path, ".yaml"))
-			continue;
-		base = strrchr(s->entries[i].path, '/') + 1;
-		if (base[0] == '.')
-			continue;
-		if (!(k->ids[k->nids].id = enas_strdup(stem(
-		    s->entries[i].path, buf, sizeof(buf)))))
-			return ENAS_ENOMEM;
-		k->ids[k->nids++].path = s->entries[i].path;
-	}
-	qsort(k->ids, k->nids, sizeof(*k->ids), cmp_idref);
-	k->ids_built = 1;
-	return 0;
-}
-
-/* The first index in k->ids with this id, or -1. */
-static long
-find_id(const struct kind *k, const char *id)
-{
-	size_t lo = 0, hi = k->nids, mid;
+	size_t lo = 0, hi = s->n, mid;
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (strcmp(k->ids[mid].id, id) < 0)
+		if (strcmp(s->entries[mid].path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < k->nids && strcmp(k->ids[lo].id, id) == 0 ? (long)lo : -1;
+	return lo;
+}
+
+/*
+ * Call fn for each file of the snapshot below dir (ending in '/') named
+ * name, at any depth: the places a record of an id can stand.  The
+ * entries are sorted, so each subdirectory costs two binary searches,
+ * not a look at each of its files.  Stops when fn returns non-zero.
+ */
+static int
+each_named(const struct enas_snapshot *s, struct enas_buf *dir,
+    const char *name, int (*fn)(void *, const struct enas_entry *),
+    void *ctx, int depth)
+{
+	const struct enas_entry *e;
+	size_t at, dlen = dir->len, nlen;
+	const char *rest, *slash;
+	int rc;
+
+	if (depth > 8)
+		return 0;
+	if (enas_buf_puts(dir, name) < 0)
+		return ENAS_ENOMEM;
+	e = enas_snapshot_find(s, dir->data);
+	dir->len = dlen;
+	dir->data[dlen] = '\0';
+	if (e && (rc = fn(ctx, e)) != 0)
+		return rc;
+	at = lower_bound(s, dir->data);
+	while (at < s->n && strncmp(s->entries[at].path, dir->data,
+	    dlen) == 0) {
+		rest = s->entries[at].path + dlen;
+		if (!(slash = strchr(rest, '/'))) {
+			at++;
+			continue;
+		}
+		nlen = (size_t)(slash - rest) + 1;
+		if (enas_buf_add(dir, rest, nlen) < 0)
+			return ENAS_ENOMEM;
+		if ((rc = each_named(s, dir, name, fn, ctx, depth + 1)) != 0)
+			return rc;
+		/* past "dir/sub/": "dir/sub0", as '0' follows '/' */
+		dir->data[dir->len - 1] = '/' + 1;
+		at = lower_bound(s, dir->data);
+		dir->len = dlen;
+		dir->data[dlen] = '\0';
+	}
+	return 0;
+}
+
+static int
+found(void *ctx, const struct enas_entry *e)
+{
+	(void)ctx;
+	(void)e;
+	return 1;
+}
+
+/* Whether a record of kind k has the id (a file <id>.yaml in its dir). */
+static int
+has_id(const struct enas_checker *c, const struct kind *k, const char *id,
+    size_t len)
+{
+	struct enas_buf dir = ENAS_BUF_INIT, name = ENAS_BUF_INIT;
+	int rc;
+
+	if (memchr(id, '/', len) || enas_buf_puts(&dir, k->prefix) < 0 ||
+	    enas_buf_add(&name, id, len) < 0 ||
+	    enas_buf_puts(&name, ".yaml") < 0)
+		rc = memchr(id, '/', len) ? 0 : ENAS_ENOMEM;
+	else
+		rc = each_named(c->snap, &dir, name.data, found, NULL, 0);
+	enas_buf_free(&dir);
+	enas_buf_free(&name);
+	return rc;
 }
 
 struct refcheck {
@@ -378,7 +401,9 @@ check_ref(void *ctx, const struct enas_node *n)
 	if (n->type != ENAS_SCALAR || n->len == 0 ||
 	    memchr(n->value, '\0', n->len))
 		return 0;
-	if (find_id(rc->target, n->value) < 0)
+	if ((rc->status = has_id(rc->c, rc->target, n->value, n->len)) < 0)
+		return 1;
+	if (rc->status == 0)
 		enas_diag_report(counting, rc->c, rc->file, n->line, n->col,
 		    rc->f->level, rc->f->path, rc->f->message, "no %s record "
 		    "has the id '%.*s'", rc->target->rules->kind,
@@ -452,6 +477,28 @@ unique_values(struct enas_checker *c, const struct enas_rules *r,
 	return 0;
 }
 
+/* Another file with a record's id: a duplicate, on the record's line. */
+struct dupcheck {
+	struct enas_checker *c;
+	const struct enas_record *rec;
+	const struct enas_node *id;
+	const char *relpath;
+	const char *stem;
+};
+
+static int
+duplicate(void *ctx, const struct enas_entry *e)
+{
+	struct dupcheck *d = ctx;
+
+	if (strcmp(e->path, d->relpath) != 0)
+		enas_diag_report(counting, d->c, d->rec->file, d->id->line,
+		    d->id->col, ENAS_ERROR, "id", NULL, "duplicate id: %s is "
+		    "also the id of %s; renumber one of them (a new id, its "
+		    "file renamed to match)", d->stem, e->path);
+	return 0;
+}
+
 /*
  * The checks of one parsed record: its rules, its id against its file
  * name and place, its refs, and duplicate ids.
@@ -462,11 +509,11 @@ check_record(struct enas_checker *c, struct kind *k,
 {
 	const struct enas_rules *r = k->rules;
 	const struct enas_node *id;
-	struct enas_buf want = ENAS_BUF_INIT;
+	struct enas_buf want = ENAS_BUF_INIT, dir = ENAS_BUF_INIT;
 	struct refcheck ref = { c, NULL, NULL, rec->file, 0 };
+	struct dupcheck dup = { c, NULL, NULL, NULL, NULL };
 	char sbuf[256];
 	size_t i;
-	long at;
 	int rc;
 
 	if ((rc = enas_rules_check(r, rec, counting, c)) < 0)
@@ -488,33 +535,36 @@ check_record(struct enas_checker *c, struct kind *k,
 			    id->col, ENAS_ERROR, "id", NULL, "the record belongs "
 			    "at %s%s (path: %s); move it there with git mv",
 			    k->prefix, want.data, r->path);
-		if ((rc = build_ids(c, k)) < 0)
+		dup.rec = rec;
+		dup.id = id;
+		dup.relpath = relpath;
+		dup.stem = sbuf;
+		want.len = 0;
+		if (enas_buf_puts(&dir, k->prefix) < 0 ||
+		    enas_buf_printf(&want, "%s.yaml", sbuf) < 0 ||
+		    (rc = each_named(c->snap, &dir, want.data, duplicate,
+		    &dup, 0)) < 0) {
+			rc = rc < 0 ? rc : ENAS_ENOMEM;
 			goto out;
-		if ((at = find_id(k, sbuf)) >= 0)
-			for (i = (size_t)at; i < k->nids &&
-			    strcmp(k->ids[i].id, sbuf) == 0; i++)
-				if (strcmp(k->ids[i].path, relpath) != 0)
-					enas_diag_report(counting, c, rec->file,
-					    id->line, id->col, ENAS_ERROR, "id",
-					    NULL, "duplicate id: %s is also the "
-					    "id of %s; renumber one of them (a "
-					    "new id, its file renamed to match)",
-					    sbuf, k->ids[i].path);
+		}
 	}
 	for (i = 0; i < r->nfields; i++) {
 		if (!r->fields[i].ref)
 			continue;
 		ref.f = &r->fields[i];
-		ref.target = find_kind(c, ref.f->ref);
-		if ((rc = build_ids(c, ref.target)) < 0)
-			goto out;
+		if (!(ref.target = find_kind(c, ref.f->ref)))
+			continue;
 		enas_node_each(rec->root, ref.f->path, check_ref, &ref);
+		if ((rc = ref.status) < 0)
+			goto out;
+		rc = 0;
 	}
 	if (k->has_unique)
 		rc = unique_values(c, r, rec, 1);
 	k->checked = 1;
 out:
 	enas_buf_free(&want);
+	enas_buf_free(&dir);
 	return rc;
 }
 
@@ -635,49 +685,33 @@ check_kind(struct enas_checker *c, struct kind *k)
 }
 
 int
-enas_checker_changes(struct enas_checker *c, const struct enas_snapshot *base)
+enas_checker_delta(struct enas_checker *c, const struct enas_delta *d)
 {
 	const struct enas_snapshot *s = c->snap;
+	size_t rlen = strlen(ENAS_RULES_DIR "/"), i, x, y;
 	struct kind *k, *t;
-	size_t i = 0, j = 0, x, y;
 	char *lost = NULL;
-	int d, rc = 0;
+	int rc = 0;
 
-	if (!base)
+	if (d->all)
 		return enas_checker_all(c);
+	/* A change of rules: everything is checked against the new ones. */
+	for (i = 0; i < d->nchanged; i++)
+		if (strncmp(s->entries[d->changed[i]].path, ENAS_RULES_DIR "/",
+		    rlen) == 0)
+			return enas_checker_all(c);
+	for (i = 0; i < d->ndeleted; i++)
+		if (strncmp(d->deleted[i], ENAS_RULES_DIR "/", rlen) == 0)
+			return enas_checker_all(c);
 	if (!(lost = enas_calloc(c->nkinds + 1, 1)))
 		return ENAS_ENOMEM;
-	while (i < s->n || j < base->n) {
-		d = i == s->n ? 1 : j == base->n ? -1 :
-		    strcmp(s->entries[i].path, base->entries[j].path);
-		if (d > 0) {	/* gone */
-			if ((k = kind_of_path(c, base->entries[j].path)))
-				lost[k - c->kinds] = 1;
-			else if (strncmp(base->entries[j].path, ENAS_RULES_DIR
-			    "/", strlen(ENAS_RULES_DIR "/")) == 0) {
-				free(lost);
-				return enas_checker_all(c);
-			}
-			j++;
-			continue;
-		}
-		if (d == 0 && git_oid_equal(&s->entries[i].oid,
-		    &base->entries[j].oid) && s->entries[i].mode ==
-		    base->entries[j].mode && !s->entries[i].conflict) {
-			i++, j++;
-			continue;
-		}
-		if (strncmp(s->entries[i].path, ENAS_RULES_DIR "/",
-		    strlen(ENAS_RULES_DIR "/")) == 0) {
-			free(lost);
-			return enas_checker_all(c);
-		}
-		if ((rc = enas_checker_entry(c, &s->entries[i])) < 0)
+	for (i = 0; i < d->ndeleted; i++)
+		if ((k = kind_of_path(c, d->deleted[i])))
+			lost[k - c->kinds] = 1;
+	for (i = 0; i < d->nchanged; i++)
+		if ((rc = enas_checker_entry(c, &s->entries[d->changed[i]])) <
+		    0)
 			goto out;
-		if (d == 0)
-			j++;
-		i++;
-	}
 	/* A kind that lost records: whoever refers to it is checked again. */
 	for (x = 0; x < c->nkinds; x++) {
 		if (!lost[x])
@@ -693,6 +727,18 @@ enas_checker_changes(struct enas_checker *c, const struct enas_snapshot *base)
 	}
 out:
 	free(lost);
+	return rc;
+}
+
+int
+enas_checker_changes(struct enas_checker *c, const struct enas_snapshot *base)
+{
+	struct enas_delta d;
+	int rc;
+
+	if ((rc = enas_delta_between(&d, c->snap, base)) == 0)
+		rc = enas_checker_delta(c, &d);
+	enas_delta_free(&d);
 	return rc;
 }
 

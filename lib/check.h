@@ -60,6 +60,9 @@ int enas_checker_all(struct enas_checker *c);
 int enas_checker_changes(struct enas_checker *c,
     const struct enas_snapshot *base);
 
+/* Check what a delta (lib/repo) names, with the same escalations. */
+int enas_checker_delta(struct enas_checker *c, const struct enas_delta *d);
+
 /*
  * The checks that need every record at once (unique: true), for the
  * records checked so far.  Call once, last.

@@ -1,6 +1,7 @@
 /*
  * repo.c: open a records repository and take snapshots of its records.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -414,8 +415,11 @@ enas_snapshot_free(struct enas_snapshot *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n; i++)
+	for (i = 0; !s->block && !s->map && i < s->n; i++)
 		free(s->entries[i].path);
+	free(s->block);
+	if (s->map)
+		munmap(s->map, s->maplen);
 	free(s->entries);
 	free(s);
 }
