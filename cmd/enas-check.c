@@ -166,6 +166,8 @@ pre_receive(void)
 	rc = enas_receive_check(repo, u, n, print_diag, NULL);
 	if (rc < 0)
 		fail(rc);
+	if (enas_alloc_failed())
+		errx(2, "out of memory");
 	if (rc > 0)
 		fprintf(stderr, "enas-check: push refused: %d commit%s break%s "
 		    "the rules; fix %s (git rebase -i, or a new commit on top "
@@ -293,6 +295,9 @@ main(int argc, char *argv[])
 		rc = enas_checker_finish(c);
 	if (rc < 0)
 		fail(rc);
+	/* A result reached after memory ran out may be missing something. */
+	if (enas_alloc_failed())
+		errx(2, "out of memory");
 	if (json)
 		printf("%s\n", out.data ? out.data : "[");
 	if (json)

@@ -9,17 +9,127 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2/sys/alloc.h>
+
 #include "repo.h"
 
 struct enas_repo {
 	git_repository *git;
 };
 
+/*
+ * libgit2 allocates through here.  A failure is noted (libgit2 1.5 takes
+ * some for "nothing found", and enas_alloc_failed() lets a caller know),
+ * and like libgit2's own allocator these only return NULL: its callers
+ * set the error, which allocates too, so enas_repo_error() does not ask
+ * libgit2 for it once memory ran out.
+ *
+ * With ENAS_FAIL_ALLOC_GIT=1, libgit2's allocations also count towards
+ * ENAS_FAIL_ALLOC and fail with it; not while libgit2 starts and opens
+ * the repository, which it does not survive.  libgit2 1.5 crashes on a
+ * failed allocation in more places (its reference database and tree
+ * walk), so make check fails only enas's and PCRE2's allocations.
+ */
+static int git_starting;
+static int git_fails = -1;
+
+static void *
+git_resize(void *p, size_t n)
+{
+	void *q;
+
+	if (git_fails < 0)
+		git_fails = getenv("ENAS_FAIL_ALLOC_GIT") != NULL;
+	if (git_fails && !git_starting)
+		return enas_realloc(p, n);
+	if (!(q = realloc(p, n ? n : 1)))
+		enas_error_nomem();
+	return q;
+}
+
+static void *
+git_reallocarray(void *p, size_t n, size_t size, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	if (size && n > (size_t)-1 / size) {
+		enas_error_nomem();
+		return NULL;
+	}
+	return git_resize(p, n * size);
+}
+
+static void *
+git_mallocarray(size_t n, size_t size, const char *file, int line)
+{
+	return git_reallocarray(NULL, n, size, file, line);
+}
+
+static void *
+git_malloc(size_t n, const char *file, int line)
+{
+	return git_reallocarray(NULL, n, 1, file, line);
+}
+
+static void *
+git_calloc(size_t n, size_t size, const char *file, int line)
+{
+	void *p = git_reallocarray(NULL, n, size, file, line);
+
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+static void *
+git_realloc(void *p, size_t n, const char *file, int line)
+{
+	return git_reallocarray(p, n, 1, file, line);
+}
+
+static char *
+git_substrdup(const char *s, size_t n, const char *file, int line)
+{
+	char *p;
+
+	if (n == (size_t)-1 || !(p = git_malloc(n + 1, file, line)))
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static char *
+git_strndup(const char *s, size_t n, const char *file, int line)
+{
+	return git_substrdup(s, strnlen(s, n), file, line);
+}
+
+static char *
+git_strdup(const char *s, const char *file, int line)
+{
+	return git_substrdup(s, strlen(s), file, line);
+}
+
+static void
+git_free(void *p)
+{
+	free(p);
+}
+
+static git_allocator allocator = {
+	git_malloc, git_calloc, git_strdup, git_strndup, git_substrdup,
+	git_realloc, git_reallocarray, git_mallocarray, git_free
+};
+
 int
 enas_repo_error(const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e;
 
+	if (enas_alloc_failed())
+		return enas_error_set(ENAS_ENOMEM, "%s: out of memory", what);
+	e = git_error_last();
 	return enas_error_set(ENAS_EGIT, "%s: %s", what,
 	    e && e->message ? e->message : "unknown libgit2 error");
 }
@@ -31,11 +141,15 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	int rc;
 
 	*out = NULL;
-	if (git_libgit2_init() < 0)
-		return enas_repo_error("cannot start libgit2");
-	if (!(r = enas_calloc(1, sizeof(*r)))) {
-		git_libgit2_shutdown();
+	if (!(r = enas_calloc(1, sizeof(*r))))
 		return ENAS_ENOMEM;
+	/* The allocator is set before libgit2 starts, which keeps it. */
+	git_starting = 1;
+	if (git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &allocator) < 0 ||
+	    git_libgit2_init() < 0) {
+		git_starting = 0;
+		free(r);
+		return enas_error_set(ENAS_EGIT, "cannot start libgit2");
 	}
 	if (flags & ENAS_REPO_FROM_ENV)
 		rc = git_repository_open_ext(&r->git, NULL,
@@ -43,6 +157,8 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	else
 		rc = git_repository_open_ext(&r->git, dir ? dir : ".", 0,
 		    NULL);
+	(void)git_error_last();	/* its thread state, while we spare it */
+	git_starting = 0;
 	if (rc < 0) {
 		rc = rc == GIT_ENOTFOUND ? enas_error_set(ENAS_EGIT, "not in a "
 		    "git repository (%s); run 'enas init' or cd into one",
@@ -211,7 +327,7 @@ snapshot_tree(struct enas_snapshot *s, git_commit *commit)
 	if (git_commit_tree(&tree, commit) < 0)
 		return enas_repo_error("cannot read the commit's tree");
 	rc = git_tree_entry_bypath(&te, tree, ENAS_RECORDS_DIR);
-	if (rc == GIT_ENOTFOUND) {
+	if (rc == GIT_ENOTFOUND && !enas_alloc_failed()) {
 		rc = 0;
 		goto out;
 	}
@@ -331,13 +447,16 @@ enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
 			return enas_error_set(ENAS_EGIT, "the repository has no "
 			    "commits yet");
 		if (git_revparse_single(&obj, repo->git, rev ? rev : "HEAD") < 0)
-			return enas_error_set(ENAS_EGIT, "'%s' names no commit "
-			    "in this repository", rev ? rev : "HEAD");
+			return enas_alloc_failed() ? enas_repo_error(rev ?
+			    rev : "HEAD") : enas_error_set(ENAS_EGIT, "'%s' "
+			    "names no commit in this repository", rev ? rev :
+			    "HEAD");
 		rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 		git_object_free(obj);
 		if (rc < 0)
-			return enas_error_set(ENAS_EGIT, "'%s' is not a commit",
-			    rev ? rev : "HEAD");
+			return enas_alloc_failed() ? enas_repo_error(rev ?
+			    rev : "HEAD") : enas_error_set(ENAS_EGIT, "'%s' is "
+			    "not a commit", rev ? rev : "HEAD");
 		git_oid_cpy(&id, git_object_id(peeled));
 		git_object_free(peeled);
 		return enas_snapshot_commit(out, repo, &id);
@@ -414,8 +533,11 @@ enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
 		return rc;
 	}
 	if (git_blob_lookup(&blob, s->repo->git, &e->oid) < 0) {
-		const git_error *ge = git_error_last();
+		const git_error *ge;
 
+		if (enas_alloc_failed())
+			return enas_repo_error(e->path);
+		ge = git_error_last();
 		git_oid_tostr(hex, sizeof(hex), &e->oid);
 		return enas_error_set(ENAS_EGIT, "%s%s: cannot read object %s: "
 		    "%s; the repository is damaged (see git fsck)", s->prefix,

@@ -179,7 +179,15 @@ struct loader {
 	enas_diag_fn fn;
 	void *ctx;
 	int errors;
+	int nomem;	/* memory ran out: not the rules' fault */
 };
+
+static void
+out_of_memory(struct loader *ld)
+{
+	ld->errors++;
+	ld->nomem = 1;
+}
 
 static void
 bad(struct loader *ld, const struct enas_node *n, int at_key,
@@ -236,7 +244,7 @@ pattern(struct loader *ld, const struct enas_node *n, const char *field,
 	rc = enas_pattern_compile(&pat, v, n->len, flags, &off, msg,
 	    sizeof(msg));
 	if (rc == ENAS_ENOMEM) {
-		ld->errors++;
+		out_of_memory(ld);
 		return NULL;
 	}
 	if (rc < 0) {
@@ -288,7 +296,7 @@ bands(struct loader *ld, const struct enas_node *n, struct enas_field *f)
 		return;
 	}
 	if (!(f->bands = enas_calloc(n->nchild, sizeof(*f->bands)))) {
-		ld->errors++;
+		out_of_memory(ld);
 		return;
 	}
 	for (c = n->child; c; c = c->next) {
@@ -323,7 +331,11 @@ condition(struct loader *ld, const struct enas_node *n, struct enas_field *f)
 
 	if (!v)
 		return NULL;
-	if (enas_expr_parse(&e, v) < 0) {
+	if (enas_expr_parse(&e, v) == ENAS_ENOMEM) {
+		out_of_memory(ld);
+		return NULL;
+	}
+	if (!e) {
 		bad(ld, n, 0, f->path, "%s: %s", n->key, enas_error_last());
 		return NULL;
 	}
@@ -387,7 +399,7 @@ load_field(struct loader *ld, const struct enas_node *n, struct enas_field *f,
 			free(f->enums);
 			if (!(f->enums = enas_calloc(k->nchild + 1,
 			    sizeof(*f->enums)))) {
-				ld->errors++;
+				out_of_memory(ld);
 				continue;
 			}
 			f->nenums = 0;
@@ -566,7 +578,7 @@ int
 enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
     const char *file, enas_diag_fn fn, void *ctx)
 {
-	struct loader ld = { file, fn, ctx, 0 };
+	struct loader ld = { file, fn, ctx, 0, 0 };
 	struct enas_record *rec = NULL;
 	struct enas_rules *r = NULL;
 	struct rules_priv *p;
@@ -661,7 +673,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		    "of type date%s", r->date, NULL);
 	check_template(&ld, r, pathn);
 	if (ld.errors) {
-		rc = ENAS_ERULES;
+		rc = ld.nomem ? enas_error_nomem() : ENAS_ERULES;
 		goto fail;
 	}
 	*out = r;

@@ -76,6 +76,30 @@ fuzz_diag(void *ctx, const struct enas_diag *d)
 		(*count)++;
 }
 
+/*
+ * 1 if path, made from a record's fields, could leave the directory it
+ * is meant for: absolute, or with an empty, "." or ".." segment.
+ */
+static FUZZ_UNUSED int
+fuzz_path_escapes(const char *path)
+{
+	const char *s = path, *e;
+	size_t n;
+
+	if (*s == '/' || *s == '\0')
+		return 1;
+	for (;;) {
+		e = strchr(s, '/');
+		n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 1;
+		if (!e)
+			return 0;
+		s = e + 1;
+	}
+}
+
 /* A rules file of the source tree, loaded once; exits if it is broken. */
 static FUZZ_UNUSED struct enas_rules *
 fuzz_rules(const char *kind)
