@@ -141,6 +141,44 @@ fuzz-afl:
 	$(MAKE) CC=$(AFL_CC) BUILD=build/afl SANFLAGS= \
 	    $(FUZZ_TARGETS:%=build/afl/fuzz/%-replay)
 
+# make analyze: gcc -fanalyzer, cppcheck and clang-tidy (.clang-tidy says
+# which checks, and why a few are off) over the library, the tools and the
+# fuzz harness, gcc and cppcheck over the unit tests too; any finding
+# fails.  A finding that is wrong is silenced where it stands, with a
+# NOLINTNEXTLINE comment saying why.
+ANALYZE_SRC = $(LIB_SRC) $(CMD_SRC) $(FUZZ_SRC) tests/fuzz/main/replay.c
+ANALYZE_FLAGS = -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -Ilib -Itests/fuzz \
+	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"'
+ANALYZE_DEBS = gcc cppcheck clang-tidy
+analyze: | $(BUILD)/.deps
+	@missing=; for c in gcc cppcheck clang-tidy; do \
+		command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "make: installing analysers:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq $(ANALYZE_DEBS) || exit 2; \
+		else \
+			echo "make: missing analysers:$$missing; run:" >&2; \
+			echo "  sudo apt-get install $(ANALYZE_DEBS)" >&2; \
+			exit 2; \
+		fi; \
+	fi
+	@fail=0; echo "analyze: gcc -fanalyzer"; \
+	for f in $(ANALYZE_SRC) $(UNIT_SRC); do \
+		gcc $(ANALYZE_FLAGS) -O1 -fanalyzer -Werror -c -o /dev/null \
+		    $$f || fail=1; \
+	done; \
+	echo "analyze: cppcheck"; \
+	cppcheck --enable=warning,portability,performance --std=c11 \
+	    --error-exitcode=1 --inline-suppr --quiet -D_GNU_SOURCE \
+	    -Ilib -Itests/fuzz lib cmd tests/unit tests/fuzz || fail=1; \
+	echo "analyze: clang-tidy"; \
+	clang-tidy --quiet $(ANALYZE_SRC) -- $(ANALYZE_FLAGS) \
+	    2>/dev/null || fail=1; \
+	if [ $$fail = 0 ]; then echo "analyze: no findings"; fi; \
+	exit $$fail
+
 # The tests print TAP; prove runs them.  They find the tools in $(BUILD).
 check: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) \
@@ -194,5 +232,5 @@ clean:
 	rm -rf build
 
 .PHONY: all check check-deps check-valgrind demo install uninstall clean \
-	fuzz fuzz-build fuzz-deps fuzz-replay fuzz-merge fuzz-afl
+	fuzz fuzz-build fuzz-deps fuzz-replay fuzz-merge fuzz-afl analyze
 .SUFFIXES:

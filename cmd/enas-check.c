@@ -140,7 +140,7 @@ check_file(struct enas_checker *c, const struct enas_snapshot *snap,
 static int
 pre_receive(void)
 {
-	struct enas_update *u = NULL;
+	struct enas_update *u = NULL, *grown;
 	struct enas_repo *repo;
 	char *line = NULL;
 	size_t cap = 0, n = 0, ucap = 0;
@@ -154,8 +154,9 @@ pre_receive(void)
 			line[--len] = '\0';
 		if (n == ucap) {
 			ucap = ucap ? ucap * 2 : 16;
-			if (!(u = realloc(u, ucap * sizeof(*u))))
+			if (!(grown = realloc(u, ucap * sizeof(*u))))
 				err(2, "pre-receive");
+			u = grown;
 		}
 		if (enas_receive_parse(&u[n], line, (size_t)len) < 0)
 			errx(2, "%s", enas_error_last());

@@ -505,7 +505,9 @@ check_record(struct enas_checker *c, struct kind *k,
 		if (!r->fields[i].ref)
 			continue;
 		ref.f = &r->fields[i];
-		ref.target = find_kind(c, ref.f->ref);
+		/* load_rules() refused rules whose refs name no kind. */
+		if (!(ref.target = find_kind(c, ref.f->ref)))
+			continue;
 		if ((rc = build_ids(c, ref.target)) < 0)
 			goto out;
 		enas_node_each(rec->root, ref.f->path, check_ref, &ref);

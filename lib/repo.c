@@ -412,7 +412,8 @@ enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
 	if (git_reference_name_to_id(&head, repo->git, "HEAD") < 0 ||
 	    !git_oid_equal(&head, id)) {
 		git_oid_tostr(s->prefix, 8, id);
-		strcat(s->prefix, ":");
+		s->prefix[7] = ':';
+		s->prefix[8] = '\0';
 	}
 	if (git_commit_lookup(&commit, repo->git, id) < 0) {
 		rc = enas_repo_error("cannot read the commit");
@@ -421,7 +422,8 @@ enas_snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
 	if ((rc = snapshot_tree(s, commit)) < 0)
 		goto fail;
 	git_commit_free(commit);
-	qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	if (s->n)	/* entries is NULL then, which qsort may not take */
+		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
 	*out = s;
 	return 0;
 fail:
@@ -475,7 +477,8 @@ enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
 		enas_snapshot_free(s);
 		return rc;
 	}
-	qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	if (s->n)	/* entries is NULL then, which qsort may not take */
+		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
 	*out = s;
 	return 0;
 }
@@ -498,6 +501,9 @@ enas_snapshot_find(const struct enas_snapshot *s, const char *path)
 {
 	struct enas_entry key;
 
+	if (!s->n)
+		return NULL;
+	memset(&key, 0, sizeof(key));
 	key.path = (char *)path;
 	return bsearch(&key, s->entries, s->n, sizeof(*s->entries),
 	    cmp_entry);

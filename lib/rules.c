@@ -160,7 +160,7 @@ enas_rules_field(const struct enas_rules *r, const char *path)
 	struct enas_field key, *kp = &key, **hit;
 
 	key.path = path;
-	hit = bsearch(&kp, p->sorted, r->nfields, sizeof(*p->sorted),
+	hit = bsearch(&kp, p->sorted, r->nfields, sizeof(struct enas_field *),
 	    cmp_field);
 	return hit ? *hit : NULL;
 }
@@ -271,9 +271,8 @@ bound(struct loader *ld, const struct enas_node *n, struct enas_field *f,
 	b->set = 1;
 	if (strcmp(v, "today") == 0)
 		b->today = 1;
-	else if (enas_int_parse(&x, v, n->len) == 0)
-		b->num = x;
-	else if ((x = enas_date_parse(v, n->len)) >= 0)
+	else if (enas_int_parse(&x, v, n->len) == 0 ||
+	    (x = enas_date_parse(v, n->len)) >= 0)
 		b->num = x;
 	else if (islower((unsigned char)v[0]))
 		b->field = v;
@@ -474,8 +473,8 @@ imply(struct enas_rules *r, const struct enas_node *fields)
 			f->type = ENAS_TEXT;
 			f->priv = &p->fp[r->nfields];
 			p->sorted[r->nfields++] = f;
-			qsort(p->sorted, r->nfields, sizeof(*p->sorted),
-			    cmp_field);
+			qsort(p->sorted, r->nfields,
+			    sizeof(struct enas_field *), cmp_field);
 		}
 	}
 	return 0;
@@ -624,7 +623,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 			    "dir, path, id, date, fields or description)%s",
 			    k->key, NULL);
 	}
-	if (!r->kind || !r->dir || !r->path || !r->id_src || !fields) {
+	if (!r->kind || !r->dir || !r->path || !r->id_src || !idn || !fields) {
 		bad(&ld, rec->root, 0, NULL, "a rules file needs kind, dir, "
 		    "path, id and fields%s%s", NULL, NULL);
 		rc = ENAS_ERULES;
@@ -653,7 +652,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 	r->nfields = fields->nchild;
 	if (!(r->fields = enas_calloc(n, sizeof(*r->fields))) ||
 	    !(p->fp = enas_calloc(n, sizeof(*p->fp))) ||
-	    !(p->sorted = enas_calloc(n, sizeof(*p->sorted))) ||
+	    !(p->sorted = enas_calloc(n, sizeof(struct enas_field *))) ||
 	    !(p->implied = enas_calloc(n, sizeof(*p->implied)))) {
 		rc = ENAS_ENOMEM;
 		goto fail;
@@ -663,7 +662,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		load_field(&ld, k, &r->fields[i], &p->fp[i]);
 		p->sorted[i] = &r->fields[i];
 	}
-	qsort(p->sorted, r->nfields, sizeof(*p->sorted), cmp_field);
+	qsort(p->sorted, r->nfields, sizeof(struct enas_field *), cmp_field);
 	if ((rc = imply(r, fields)) < 0)
 		goto fail;
 	settle(&ld, r);

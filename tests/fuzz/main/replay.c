@@ -86,7 +86,7 @@ cmp_name(const void *a, const void *b)
 static int
 run_dir(const char *dir)
 {
-	char **names = NULL, **p, path[4096];
+	char **names = NULL, **p, *name, path[4096];
 	size_t n = 0, cap = 0, i;
 	struct dirent *d;
 	DIR *dp;
@@ -107,11 +107,11 @@ run_dir(const char *dir)
 			}
 			names = p;
 		}
-		if (!(names[n] = strdup(d->d_name))) {
+		if (!(name = strdup(d->d_name))) {
 			rc = -1;
 			break;
 		}
-		n++;
+		names[n++] = name;
 	}
 	closedir(dp);
 	if (n)
