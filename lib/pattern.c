@@ -148,7 +148,7 @@ enas_pattern_match(const struct enas_pattern *p, const char *subject,
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT)
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		return enas_error_set(ENAS_EDATA, "hit the matching limit "
 		    "(the pattern backtracks too much)");
 	if (rc == PCRE2_ERROR_NOMEMORY)

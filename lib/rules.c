@@ -549,6 +549,12 @@ check_template(struct loader *ld, struct enas_rules *r,
 		    NULL, NULL);
 		return;
 	}
+	/* A record's place must stay inside its kind's directory. */
+	if (strstr(s, "..") || s[0] == '/') {
+		bad(ld, n, 0, "path", "'%s' is not allowed in the template%s",
+		    s[0] == '/' ? "/ at the start" : "..", NULL);
+		return;
+	}
 	for (; *s; s++) {
 		if (*s != '{') {
 			if (!isalnum((unsigned char)*s) && !strchr("_-./", *s))
@@ -582,6 +588,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 	struct enas_rules *r = NULL;
 	struct rules_priv *p;
 	const struct enas_node *k, *fields = NULL, *idn = NULL, *pathn = NULL;
+	const struct enas_node *dirn = NULL;
 	struct enas_field *f;
 	char msg[256];
 	size_t i, off, n;
@@ -606,8 +613,10 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 	for (k = rec->root->child; k; k = k->next) {
 		if (strcmp(k->key, "kind") == 0)
 			r->kind = scalar(&ld, k, NULL);
-		else if (strcmp(k->key, "dir") == 0)
+		else if (strcmp(k->key, "dir") == 0) {
 			r->dir = scalar(&ld, k, NULL);
+			dirn = k;
+		}
 		else if (strcmp(k->key, "path") == 0) {
 			r->path = scalar(&ld, k, NULL);
 			pathn = k;
@@ -629,6 +638,11 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		rc = ENAS_ERULES;
 		goto fail;
 	}
+	/* records/<dir>/ is the kind's directory, and nothing else. */
+	if (!dirn || !islower((unsigned char)r->dir[0]) ||
+	    r->dir[strspn(r->dir, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
+		bad(&ld, dirn, 0, "dir", "must be a word of lower-case "
+		    "letters, digits, _ and -%s%s", NULL, NULL);
 	if (fields->type != ENAS_MAP) {
 		bad(&ld, fields, 0, NULL, "fields: must be a mapping of field "
 		    "paths to rules%s%s", NULL, NULL);
