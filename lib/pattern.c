@@ -147,8 +147,13 @@ enas_pattern_match(const struct enas_pattern *p, const char *subject,
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	/*
+	 * A pattern that recurses without end runs out of JIT stack with
+	 * the JIT and is caught as a loop without it: the same to a user.
+	 */
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+	    rc == PCRE2_ERROR_RECURSELOOP)
 		return enas_error_set(ENAS_EDATA, "hit the matching limit "
 		    "(the pattern backtracks too much)");
 	if (rc == PCRE2_ERROR_NOMEMORY)

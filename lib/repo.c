@@ -281,6 +281,28 @@ walk_dir(struct enas_snapshot *s, size_t *cap, const char *top,
 	return rc;
 }
 
+/*
+ * records/ must be a directory of the working tree: a link would make
+ * the tools read (and write) records somewhere else.  Absent is fine.
+ */
+static int
+records_dir_ok(const char *top)
+{
+	struct enas_buf full = ENAS_BUF_INIT;
+	struct stat st;
+	int rc;
+
+	if (enas_buf_printf(&full, "%s%s", top, ENAS_RECORDS_DIR) < 0)
+		return ENAS_ENOMEM;
+	rc = lstat(full.data, &st);
+	enas_buf_free(&full);
+	if (rc == 0 && S_ISLNK(st.st_mode))
+		return enas_error_set(ENAS_EGIT, "%s is a symbolic link; %s/ "
+		    "must be a directory of the repository", ENAS_RECORDS_DIR,
+		    ENAS_RECORDS_DIR);
+	return 0;
+}
+
 struct tree_walk {
 	struct enas_snapshot *s;
 	size_t *cap;
@@ -470,7 +492,8 @@ enas_snapshot_open(struct enas_snapshot **out, struct enas_repo *repo,
 	else if (!enas_repo_workdir(repo))
 		rc = enas_error_set(ENAS_EGIT, "a bare repository has no "
 		    "working tree; use -r REV");
-	else if ((rc = enas_buf_puts(&rel, ENAS_RECORDS_DIR)) == 0)
+	else if ((rc = records_dir_ok(enas_repo_workdir(repo))) == 0 &&
+	    (rc = enas_buf_puts(&rel, ENAS_RECORDS_DIR)) == 0)
 		rc = walk_dir(s, &cap, enas_repo_workdir(repo), &rel);
 	enas_buf_free(&rel);
 	if (rc < 0) {
