@@ -9,117 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <git2/sys/alloc.h>
-
+#include "gitalloc.h"
 #include "repo.h"
 
 struct enas_repo {
 	git_repository *git;
-};
-
-/*
- * libgit2 allocates through here.  A failure is noted (libgit2 1.5 takes
- * some for "nothing found", and enas_alloc_failed() lets a caller know),
- * and like libgit2's own allocator these only return NULL: its callers
- * set the error, which allocates too, so enas_repo_error() does not ask
- * libgit2 for it once memory ran out.
- *
- * With ENAS_FAIL_ALLOC_GIT=1, libgit2's allocations also count towards
- * ENAS_FAIL_ALLOC and fail with it; not while libgit2 starts and opens
- * the repository, which it does not survive.  libgit2 1.5 crashes on a
- * failed allocation in more places (its reference database and tree
- * walk), so make check fails only enas's and PCRE2's allocations.
- */
-static int git_starting;
-static int git_fails = -1;
-
-static void *
-git_resize(void *p, size_t n)
-{
-	void *q;
-
-	if (git_fails < 0)
-		git_fails = getenv("ENAS_FAIL_ALLOC_GIT") != NULL;
-	if (git_fails && !git_starting)
-		return enas_realloc(p, n);
-	if (!(q = realloc(p, n ? n : 1)))
-		enas_error_nomem();
-	return q;
-}
-
-static void *
-git_reallocarray(void *p, size_t n, size_t size, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	if (size && n > (size_t)-1 / size) {
-		enas_error_nomem();
-		return NULL;
-	}
-	return git_resize(p, n * size);
-}
-
-static void *
-git_mallocarray(size_t n, size_t size, const char *file, int line)
-{
-	return git_reallocarray(NULL, n, size, file, line);
-}
-
-static void *
-git_malloc(size_t n, const char *file, int line)
-{
-	return git_reallocarray(NULL, n, 1, file, line);
-}
-
-static void *
-git_calloc(size_t n, size_t size, const char *file, int line)
-{
-	void *p = git_reallocarray(NULL, n, size, file, line);
-
-	if (p)
-		memset(p, 0, n * size);
-	return p;
-}
-
-static void *
-git_realloc(void *p, size_t n, const char *file, int line)
-{
-	return git_reallocarray(p, n, 1, file, line);
-}
-
-static char *
-git_substrdup(const char *s, size_t n, const char *file, int line)
-{
-	char *p;
-
-	if (n == (size_t)-1 || !(p = git_malloc(n + 1, file, line)))
-		return NULL;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *
-git_strndup(const char *s, size_t n, const char *file, int line)
-{
-	return git_substrdup(s, strnlen(s, n), file, line);
-}
-
-static char *
-git_strdup(const char *s, const char *file, int line)
-{
-	return git_substrdup(s, strlen(s), file, line);
-}
-
-static void
-git_free(void *p)
-{
-	free(p);
-}
-
-static git_allocator allocator = {
-	git_malloc, git_calloc, git_strdup, git_strndup, git_substrdup,
-	git_realloc, git_reallocarray, git_mallocarray, git_free
 };
 
 int
@@ -144,10 +38,9 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	if (!(r = enas_calloc(1, sizeof(*r))))
 		return ENAS_ENOMEM;
 	/* The allocator is set before libgit2 starts, which keeps it. */
-	git_starting = 1;
-	if (git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &allocator) < 0 ||
-	    git_libgit2_init() < 0) {
-		git_starting = 0;
+	enas_gitalloc_spare(1);
+	if (enas_gitalloc_install() < 0 || git_libgit2_init() < 0) {
+		enas_gitalloc_spare(0);
 		free(r);
 		return enas_error_set(ENAS_EGIT, "cannot start libgit2");
 	}
@@ -158,7 +51,7 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 		rc = git_repository_open_ext(&r->git, dir ? dir : ".", 0,
 		    NULL);
 	(void)git_error_last();	/* its thread state, while we spare it */
-	git_starting = 0;
+	enas_gitalloc_spare(0);
 	if (rc < 0) {
 		rc = rc == GIT_ENOTFOUND ? enas_error_set(ENAS_EGIT, "not in a "
 		    "git repository (%s); run 'enas init' or cd into one",
