@@ -550,9 +550,10 @@ check_template(struct loader *ld, struct enas_rules *r,
 		return;
 	}
 	/* A record's place must stay inside its kind's directory. */
-	if (strstr(s, "..") || s[0] == '/') {
+	if (strstr(s, "..") || strstr(s, "//") || s[0] == '/') {
 		bad(ld, n, 0, "path", "'%s' is not allowed in the template%s",
-		    s[0] == '/' ? "/ at the start" : "..", NULL);
+		    s[0] == '/' ? "/ at the start" : strstr(s, "..") ? ".." :
+		    "//", NULL);
 		return;
 	}
 	for (; *s; s++) {
