@@ -660,10 +660,13 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		    "bad pattern: %s", msg);
 		ld.errors++;
 	}
-	/* room for the containers the paths imply, at most one a segment */
+	/*
+	 * Room for the containers the paths imply: at most one at each '.'
+	 * and each '[' ("a.b[]" implies "a" and "a.b").
+	 */
 	for (k = fields->child, n = 0; k; k = k->next, n++)
 		for (off = 0; k->key[off]; off++)
-			n += k->key[off] == '.';
+			n += k->key[off] == '.' || k->key[off] == '[';
 	r->nfields = fields->nchild;
 	if (!(r->fields = enas_calloc(n, sizeof(*r->fields))) ||
 	    !(p->fp = enas_calloc(n, sizeof(*p->fp))) ||
