@@ -544,7 +544,7 @@ check_template(struct loader *ld, struct enas_rules *r,
 	char name[128];
 	size_t len;
 
-	if (!strstr(s, "{id}.yaml")) {
+	if (strlen(s) < 9 || strcmp(s + strlen(s) - 9, "{id}.yaml") != 0) {
 		bad(ld, n, 0, "path", "the template must end in {id}.yaml%s%s",
 		    NULL, NULL);
 		return;
