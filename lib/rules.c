@@ -540,7 +540,7 @@ static void
 check_template(struct loader *ld, struct enas_rules *r,
     const struct enas_node *n)
 {
-	const char *s = r->path, *close;
+	const char *s = r->path, *close, *seg;
 	char name[128];
 	size_t len;
 
@@ -549,12 +549,19 @@ check_template(struct loader *ld, struct enas_rules *r,
 		    NULL, NULL);
 		return;
 	}
-	/* A record's place must stay inside its kind's directory. */
-	if (strstr(s, "..") || strstr(s, "//") || s[0] == '/') {
-		bad(ld, n, 0, "path", "'%s' is not allowed in the template%s",
-		    s[0] == '/' ? "/ at the start" : strstr(s, "..") ? ".." :
-		    "//", NULL);
-		return;
+	/*
+	 * A record's place must stay inside its kind's directory: no
+	 * segment of the template may be empty, "." or "..".
+	 */
+	for (seg = s; seg; seg = (close = strchr(seg, '/')) ? close + 1 :
+	    NULL) {
+		len = strcspn(seg, "/");
+		if (len == 0 || (len <= 2 && strncmp(seg, "..", len) == 0)) {
+			bad(ld, n, 0, "path", "'%s' is not allowed in the "
+			    "template%s", len == 0 ? (seg == s ? "/ at the "
+			    "start" : "//") : len == 1 ? "." : "..", NULL);
+			return;
+		}
 	}
 	for (; *s; s++) {
 		if (*s != '{') {
