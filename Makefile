@@ -78,8 +78,110 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libenas.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libenas.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
+# Fuzz targets (tests/fuzz/fuzz.h): each tests/fuzz/NAME.c, linked with
+# a plain main() that replays its saved corpus in make check, with
+# libFuzzer for make fuzz, and with AFL++ for make fuzz-afl.
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/%.c=%)
+REPLAYS = $(FUZZ_NAMES:%=$(BUILD)/fuzz/%-replay)
+FUZZ_DEPS = tests/fuzz/fuzz.h $(BUILD)/libenas.a $(HEADERS)
+FUZZ_CFLAGS = -Itests/fuzz -DENAS_FUZZ_SRC='"$(CURDIR)"'
+
+$(BUILD)/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/main/replay.c $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(FUZZ_CFLAGS) -o $@ $< tests/fuzz/main/replay.c \
+	    $(BUILD)/libenas.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/fuzz/%-libfuzzer: tests/fuzz/%.c $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(BUILD)/libenas.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# make fuzz FUZZ_SECONDS=N [FUZZ_TARGETS="record rules"]: each target in
+# turn for N seconds under libFuzzer with ASan and UBSan (clang); new
+# inputs go to build/fuzz-corpus, crashes to build/fuzz-crashes.  make
+# fuzz-merge adds what grew the coverage to tests/fuzz/corpus; make
+# fuzz-replay runs the saved corpus through the same binaries.
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_TARGETS = $(FUZZ_NAMES)
+FUZZ_BUILD = build/libfuzzer
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+fuzz-build: fuzz-deps
+	$(MAKE) CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) SANFLAGS='$(FUZZ_SAN)' \
+	    $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/%-libfuzzer)
+fuzz: fuzz-build
+	FUZZ_BIN=$(FUZZ_BUILD)/fuzz sh tests/fuzz/run fuzz $(FUZZ_SECONDS) \
+	    $(FUZZ_TARGETS)
+fuzz-replay: fuzz-build
+	FUZZ_BIN=$(FUZZ_BUILD)/fuzz sh tests/fuzz/run replay 0 $(FUZZ_TARGETS)
+fuzz-merge: fuzz-build
+	FUZZ_BIN=$(FUZZ_BUILD)/fuzz sh tests/fuzz/run merge 0 $(FUZZ_TARGETS)
+
+# clang and its libFuzzer, installed as the build packages are.
+FUZZ_DEBS = clang libclang-rt-dev
+fuzz-deps:
+	@if ! printf 'int LLVMFuzzerTestOneInput(const char *d, long n)\n{ return 0; }\n' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "make: installing fuzzing packages: $(FUZZ_DEBS)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq $(FUZZ_DEBS) || exit 2; \
+		else \
+			echo "make: no libFuzzer with $(FUZZ_CC); run:" >&2; \
+			echo "  sudo apt-get install $(FUZZ_DEBS)" >&2; \
+			exit 2; \
+		fi; \
+	fi
+
+# make fuzz-afl: the replay binaries built with AFL++'s compiler, to run
+# as afl-fuzz -i tests/fuzz/corpus/NAME -o OUT -- build/afl/fuzz/NAME-replay
+AFL_CC = afl-clang-fast
+fuzz-afl:
+	$(MAKE) CC=$(AFL_CC) BUILD=build/afl SANFLAGS= \
+	    $(FUZZ_TARGETS:%=build/afl/fuzz/%-replay)
+
+# make analyze: gcc -fanalyzer, cppcheck and clang-tidy (.clang-tidy says
+# which checks, and why a few are off) over the library, the tools and the
+# fuzz harness, gcc and cppcheck over the unit tests too; any finding
+# fails.  A finding that is wrong is silenced where it stands, with a
+# NOLINTNEXTLINE comment saying why.
+ANALYZE_SRC = $(LIB_SRC) $(CMD_SRC) $(FUZZ_SRC) tests/fuzz/main/replay.c
+ANALYZE_FLAGS = -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -Ilib -Itests/fuzz \
+	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"'
+ANALYZE_DEBS = gcc cppcheck clang-tidy
+analyze: | $(BUILD)/.deps
+	@missing=; for c in gcc cppcheck clang-tidy; do \
+		command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "make: installing analysers:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq $(ANALYZE_DEBS) || exit 2; \
+		else \
+			echo "make: missing analysers:$$missing; run:" >&2; \
+			echo "  sudo apt-get install $(ANALYZE_DEBS)" >&2; \
+			exit 2; \
+		fi; \
+	fi
+	@fail=0; echo "analyze: gcc -fanalyzer"; \
+	for f in $(ANALYZE_SRC) $(UNIT_SRC); do \
+		gcc $(ANALYZE_FLAGS) -O1 -fanalyzer -Werror -c -o /dev/null \
+		    $$f || fail=1; \
+	done; \
+	echo "analyze: cppcheck"; \
+	cppcheck --enable=warning,portability,performance --std=c11 \
+	    --error-exitcode=1 --inline-suppr --quiet -D_GNU_SOURCE \
+	    -Ilib -Itests/fuzz lib cmd tests/unit tests/fuzz || fail=1; \
+	echo "analyze: clang-tidy"; \
+	clang-tidy --quiet $(ANALYZE_SRC) -- $(ANALYZE_FLAGS) \
+	    2>/dev/null || fail=1; \
+	if [ $$fail = 0 ]; then echo "analyze: no findings"; fi; \
+	exit $$fail
+
 # The tests print TAP; prove runs them.  They find the tools in $(BUILD).
-check: $(TOOLS) $(UNITS) | check-deps
+check: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) \
 	    prove -f $(PROVEFLAGS) $(UNITS) tests/*.t
 
@@ -103,7 +205,7 @@ check-deps:
 # shell tests run.  PCRE2's JIT is off: valgrind cannot follow it.
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite
-check-valgrind: $(TOOLS) $(UNITS) | check-deps
+check-valgrind: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_NO_JIT=1 \
 	    prove -f $(PROVEFLAGS) --exec '$(VALGRIND)' $(UNITS)
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_VALGRIND=1 \
@@ -138,5 +240,6 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all bench check check-deps check-valgrind demo install uninstall clean
+.PHONY: all bench check check-deps check-valgrind demo install uninstall clean \
+	fuzz fuzz-build fuzz-deps fuzz-replay fuzz-merge fuzz-afl analyze
 .SUFFIXES:

@@ -173,7 +173,7 @@ check_file(struct enas_checker *c, const struct enas_snapshot *snap,
 static int
 pre_receive(void)
 {
-	struct enas_update *u = NULL;
+	struct enas_update *u = NULL, *grown;
 	struct enas_repo *repo;
 	char *line = NULL;
 	size_t cap = 0, n = 0, ucap = 0;
@@ -187,8 +187,9 @@ pre_receive(void)
 			line[--len] = '\0';
 		if (n == ucap) {
 			ucap = ucap ? ucap * 2 : 16;
-			if (!(u = realloc(u, ucap * sizeof(*u))))
+			if (!(grown = realloc(u, ucap * sizeof(*u))))
 				err(2, "pre-receive");
+			u = grown;
 		}
 		if (enas_receive_parse(&u[n], line, (size_t)len) < 0)
 			errx(2, "%s", enas_error_last());
@@ -199,6 +200,8 @@ pre_receive(void)
 	rc = enas_receive_check(repo, u, n, print_diag, NULL);
 	if (rc < 0)
 		fail(rc);
+	if (enas_alloc_failed())
+		errx(2, "out of memory");
 	if (rc > 0)
 		fprintf(stderr, "enas-check: push refused: %d commit%s break%s "
 		    "the rules; fix %s (git rebase -i, or a new commit on top "
@@ -325,6 +328,9 @@ main(int argc, char *argv[])
 		rc = enas_checker_finish(c);
 	if (rc < 0)
 		fail(rc);
+	/* A result reached after memory ran out may be missing something. */
+	if (enas_alloc_failed())
+		errx(2, "out of memory");
 	if (json)
 		printf("%s\n", out.data ? out.data : "[");
 	if (json)

@@ -114,15 +114,15 @@ load_rules(struct enas_checker *c)
 		    ENAS_RECORD_MAX + 1)) < 0) {
 			if (rc != ENAS_EDATA)
 				goto out;
+			/* A link or the like: broken, as a bad rules file is. */
 			enas_diag_report(counting, c, name.data, 0, 0,
 			    ENAS_ERROR, NULL, NULL, "%s", enas_error_last());
-			broken = 1;
-			continue;
+		} else {
+			rc = enas_rules_load(&r, c->buf.data, c->buf.len,
+			    name.data, counting, c);
+			if (rc == ENAS_ENOMEM)
+				goto out;
 		}
-		rc = enas_rules_load(&r, c->buf.data, c->buf.len, name.data,
-		    counting, c);
-		if (rc == ENAS_ENOMEM)
-			goto out;
 		if (rc < 0) {
 			broken = 1;
 			if (enas_buf_add(&c->broken, "", 1) < 0 ||
@@ -552,6 +552,7 @@ check_record(struct enas_checker *c, struct kind *k,
 		if (!r->fields[i].ref)
 			continue;
 		ref.f = &r->fields[i];
+		/* load_rules() refused rules whose refs name no kind. */
 		if (!(ref.target = find_kind(c, ref.f->ref)))
 			continue;
 		enas_node_each(rec->root, ref.f->path, check_ref, &ref);

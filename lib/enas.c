@@ -32,29 +32,46 @@ enas_error_set(int status, const char *fmt, ...)
 	return status;
 }
 
+static int nomem_seen;
+
 int
 enas_error_nomem(void)
 {
+	nomem_seen = 1;
 	return enas_error_set(ENAS_ENOMEM, "out of memory");
+}
+
+int
+enas_alloc_failed(void)
+{
+	return nomem_seen;
 }
 
 /*
  * ENAS_FAIL_ALLOC=N (read once) makes the N-th allocation and every
- * one after it fail, so that tests can prove each failure is handled.
+ * one after it fail, so that tests can prove each failure is handled;
+ * ENAS_FAIL_ALLOC=N:K makes K allocations fail from the N-th, then
+ * lets the rest succeed, as a passing shortage would.
  */
 static long fail_at = -1;
+static long fail_count;
 static long nalloc;
 
 static int
 alloc_fails(void)
 {
 	const char *s;
+	char *end;
 
 	if (fail_at == -1) {
 		s = getenv("ENAS_FAIL_ALLOC");
-		fail_at = s && *s ? strtol(s, NULL, 10) : 0;
+		fail_at = s && *s ? strtol(s, &end, 10) : 0;
+		fail_count = fail_at > 0 && *end == ':' ?
+		    strtol(end + 1, NULL, 10) : 0;
 	}
-	return fail_at > 0 && ++nalloc >= fail_at;
+	if (fail_at <= 0 || ++nalloc < fail_at)
+		return 0;
+	return fail_count <= 0 || nalloc < fail_at + fail_count;
 }
 
 void *
@@ -161,11 +178,13 @@ int
 enas_diag_format(char *buf, size_t size, const struct enas_diag *d)
 {
 	const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
-	char file[1024], msg[2048];
+	char file[1024], msg[2048], hint[1024];
 	int n;
 
 	quote_name(file, sizeof(file), d->file ? d->file : "");
 	quote_name(msg, sizeof(msg), d->msg);
+	/* A rule's message: a folded YAML string may hold a newline. */
+	quote_name(hint, sizeof(hint), d->hint ? d->hint : "");
 	if (d->line > 0)
 		n = snprintf(buf, size, "%s:%d:%d: %s: ", file, d->line,
 		    d->col > 0 ? d->col : 1, lv);
@@ -176,7 +195,7 @@ enas_diag_format(char *buf, size_t size, const struct enas_diag *d)
 	n += snprintf(size > (size_t)n ? buf + n : NULL,
 	    size > (size_t)n ? size - n : 0, "%s%s%s%s%s%s",
 	    d->field ? d->field : "", d->field ? ": " : "", msg,
-	    d->hint ? " (" : "", d->hint ? d->hint : "", d->hint ? ")" : "");
+	    d->hint ? " (" : "", hint, d->hint ? ")" : "");
 	return n;
 }
 

