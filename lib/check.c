@@ -37,6 +37,9 @@ struct enas_checker {
 	size_t nuvals, cap;
 	struct enas_buf buf;
 	struct enas_buf broken;	/* "\0kind\0" of each broken rules file */
+	char **dirs;		/* every directory of the snapshot, sorted */
+	size_t ndirs;
+	int dirs_built;
 };
 
 static void
@@ -235,6 +238,9 @@ enas_checker_free(struct enas_checker *c)
 	free(c->done);
 	enas_buf_free(&c->buf);
 	enas_buf_free(&c->broken);
+	for (i = 0; i < c->ndirs; i++)
+		free(c->dirs[i]);
+	free(c->dirs);
 	free(c);
 }
 
@@ -289,67 +295,91 @@ kind_of_path(const struct enas_checker *c, const char *path)
 	return NULL;
 }
 
-/* The first entry of the snapshot at or after path. */
-static size_t
-lower_bound(const struct enas_snapshot *s, const char *path)
+static int
+cmp_str(const void *a, const void *b)
 {
-	size_t lo = 0, hi = s->n, mid;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (strcmp(s->entries[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+/*
+ * Every directory that holds a file of the snapshot ("records/cases/
+ * 2024/"), sorted and unique: one pass over the entries, once.
+ */
+static int
+build_dirs(struct enas_checker *c)
+{
+	const struct enas_snapshot *s = c->snap;
+	const char *last = NULL, *slash;
+	size_t i, j, len, lastlen = 0, cap = 0;
+	char **d;
+
+	if (c->dirs_built)
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		if (!(slash = strrchr(s->entries[i].path, '/')))
+			continue;
+		len = (size_t)(slash - s->entries[i].path) + 1;
+		if (last && len == lastlen && memcmp(last, s->entries[i].path,
+		    len) == 0)
+			continue;
+		if (c->ndirs == cap) {
+			cap = cap ? cap * 2 : 16;
+			if (!(d = enas_realloc(c->dirs, cap * sizeof(*d))))
+				return ENAS_ENOMEM;
+			c->dirs = d;
+		}
+		if (!(c->dirs[c->ndirs] = enas_strndup(s->entries[i].path,
+		    len)))
+			return ENAS_ENOMEM;
+		c->ndirs++;
+		last = s->entries[i].path;
+		lastlen = len;
 	}
-	return lo;
+	if (c->ndirs)
+		qsort(c->dirs, c->ndirs, sizeof(*c->dirs), cmp_str);
+	for (i = j = 0; i < c->ndirs; i++) {
+		if (j && strcmp(c->dirs[j - 1], c->dirs[i]) == 0) {
+			free(c->dirs[i]);
+			continue;
+		}
+		c->dirs[j++] = c->dirs[i];
+	}
+	c->ndirs = j;
+	c->dirs_built = 1;
+	return 0;
 }
 
 /*
  * Call fn for each file of the snapshot below dir (ending in '/') named
- * name, at any depth: the places a record of an id can stand.  The
- * entries are sorted, so each subdirectory costs two binary searches,
- * not a look at each of its files.  Stops when fn returns non-zero.
+ * name, at any depth: the places a record of an id can stand.  Each
+ * directory below dir costs one binary search, whatever it holds.
+ * Stops when fn returns non-zero, and returns that.
  */
 static int
-each_named(const struct enas_snapshot *s, struct enas_buf *dir,
-    const char *name, int (*fn)(void *, const struct enas_entry *),
-    void *ctx, int depth)
+each_named(struct enas_checker *c, const char *dir, const char *name,
+    int (*fn)(void *, const struct enas_entry *), void *ctx)
 {
+	struct enas_buf path = ENAS_BUF_INIT;
 	const struct enas_entry *e;
-	size_t at, dlen = dir->len, nlen;
-	const char *rest, *slash;
+	size_t i, dlen = strlen(dir);
 	int rc;
 
-	if (depth > 8)
-		return 0;
-	if (enas_buf_puts(dir, name) < 0)
-		return ENAS_ENOMEM;
-	e = enas_snapshot_find(s, dir->data);
-	dir->len = dlen;
-	dir->data[dlen] = '\0';
-	if (e && (rc = fn(ctx, e)) != 0)
+	if ((rc = build_dirs(c)) < 0)
 		return rc;
-	at = lower_bound(s, dir->data);
-	while (at < s->n && strncmp(s->entries[at].path, dir->data,
-	    dlen) == 0) {
-		rest = s->entries[at].path + dlen;
-		if (!(slash = strchr(rest, '/'))) {
-			at++;
+	for (i = 0, rc = 0; i < c->ndirs && rc == 0; i++) {
+		if (strncmp(c->dirs[i], dir, dlen) != 0)
 			continue;
+		path.len = 0;
+		if (enas_buf_puts(&path, c->dirs[i]) < 0 ||
+		    enas_buf_puts(&path, name) < 0) {
+			rc = ENAS_ENOMEM;
+			break;
 		}
-		nlen = (size_t)(slash - rest) + 1;
-		if (enas_buf_add(dir, rest, nlen) < 0)
-			return ENAS_ENOMEM;
-		if ((rc = each_named(s, dir, name, fn, ctx, depth + 1)) != 0)
-			return rc;
-		/* past "dir/sub/": "dir/sub0", as '0' follows '/' */
-		dir->data[dir->len - 1] = '/' + 1;
-		at = lower_bound(s, dir->data);
-		dir->len = dlen;
-		dir->data[dlen] = '\0';
+		if ((e = enas_snapshot_find(c->snap, path.data)))
+			rc = fn(ctx, e);
 	}
-	return 0;
+	enas_buf_free(&path);
+	return rc;
 }
 
 static int
@@ -362,19 +392,20 @@ found(void *ctx, const struct enas_entry *e)
 
 /* Whether a record of kind k has the id (a file <id>.yaml in its dir). */
 static int
-has_id(const struct enas_checker *c, const struct kind *k, const char *id,
+has_id(struct enas_checker *c, const struct kind *k, const char *id,
     size_t len)
 {
-	struct enas_buf dir = ENAS_BUF_INIT, name = ENAS_BUF_INIT;
+	struct enas_buf name = ENAS_BUF_INIT;
 	int rc;
 
-	if (memchr(id, '/', len) || enas_buf_puts(&dir, k->prefix) < 0 ||
-	    enas_buf_add(&name, id, len) < 0 ||
+	if (memchr(id, '/', len))
+		return 0;
+	if (enas_buf_add(&name, id, len) < 0 ||
 	    enas_buf_puts(&name, ".yaml") < 0)
-		rc = memchr(id, '/', len) ? 0 : ENAS_ENOMEM;
+		rc = ENAS_ENOMEM;
 	else
-		rc = each_named(c->snap, &dir, name.data, found, NULL, 0);
-	enas_buf_free(&dir);
+		rc = each_named(c, k->prefix, name.data,
+		    found, NULL);
 	enas_buf_free(&name);
 	return rc;
 }
@@ -509,7 +540,7 @@ check_record(struct enas_checker *c, struct kind *k,
 {
 	const struct enas_rules *r = k->rules;
 	const struct enas_node *id;
-	struct enas_buf want = ENAS_BUF_INIT, dir = ENAS_BUF_INIT;
+	struct enas_buf want = ENAS_BUF_INIT;
 	struct refcheck ref = { c, NULL, NULL, rec->file, 0 };
 	struct dupcheck dup = { c, NULL, NULL, NULL, NULL };
 	char sbuf[256];
@@ -540,10 +571,9 @@ check_record(struct enas_checker *c, struct kind *k,
 		dup.relpath = relpath;
 		dup.stem = sbuf;
 		want.len = 0;
-		if (enas_buf_puts(&dir, k->prefix) < 0 ||
-		    enas_buf_printf(&want, "%s.yaml", sbuf) < 0 ||
-		    (rc = each_named(c->snap, &dir, want.data, duplicate,
-		    &dup, 0)) < 0) {
+		if (enas_buf_printf(&want, "%s.yaml", sbuf) < 0 ||
+		    (rc = each_named(c, k->prefix, want.data, duplicate,
+		    &dup)) < 0) {
 			rc = rc < 0 ? rc : ENAS_ENOMEM;
 			goto out;
 		}
@@ -565,7 +595,6 @@ check_record(struct enas_checker *c, struct kind *k,
 	k->checked = 1;
 out:
 	enas_buf_free(&want);
-	enas_buf_free(&dir);
 	return rc;
 }
 
