@@ -126,8 +126,8 @@ uncommitted(struct enas_repo *repo, const char *path,
 
 	if ((rc = head_blob(&head, &hid, repo, path)) < 0)
 		fail(rc);
-	dirty = rc == 0 || head.len != work->len ||
-	    memcmp(head.data, work->data, work->len) != 0;
+	dirty = rc == 0 || head.len != work->len || (work->len > 0 &&
+	    memcmp(head.data, work->data, work->len) != 0);
 	if (!dirty) {
 		if (git_repository_index(&index, enas_repo_git(repo)) < 0)
 			fail(enas_repo_error("cannot read the index"));
@@ -351,9 +351,9 @@ main(int argc, char *argv[])
 	    orig.data, orig.len, 0)) < 0)
 		fail(rc);
 	for (;;) {
-		if ((rc = enas_editor_run(tmpcopy.data)) < 0 ||
-		    (rc = enas_file_read(&text, tmpcopy.data,
-		    ENAS_RECORD_MAX + 1)) < 0) {
+		if (enas_editor_run(tmpcopy.data) < 0 ||
+		    enas_file_read(&text, tmpcopy.data,
+		    ENAS_RECORD_MAX + 1) < 0) {
 			warnx("%s; the record is unchanged", enas_error_last());
 			fail(ENAS_ERULES);
 		}
@@ -377,7 +377,7 @@ main(int argc, char *argv[])
 	/* Under the lock: nobody changed it meanwhile; check again; write. */
 	if ((rc = enas_repo_lock(&lock, repo)) < 0)
 		fail_keep(rc, NULL);
-	if ((rc = enas_file_read(&now, full.data, ENAS_RECORD_MAX + 1)) < 0 ||
+	if (enas_file_read(&now, full.data, ENAS_RECORD_MAX + 1) < 0 ||
 	    now.len != orig.len || memcmp(now.data, orig.data, orig.len) != 0)
 		fail_keep(0, "the record changed while you were editing it");
 	if (check(repo, r, ch, n, id, newid, commit, &tree, &head) != 0) {

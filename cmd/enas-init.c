@@ -181,7 +181,7 @@ install(struct enas_repo *repo, const char *top, const char *src,
 	struct stat st;
 	int rc;
 
-	if ((rc = enas_file_read(&def, src, FILE_MAX)) < 0)
+	if (enas_file_read(&def, src, FILE_MAX) < 0)
 		errx(2, "%s", enas_error_last());
 	if (enas_buf_printf(&full, "%s%s", top, path) < 0)
 		fail(ENAS_ENOMEM);
@@ -196,7 +196,8 @@ install(struct enas_repo *repo, const char *top, const char *src,
 		goto out;
 	} else if (rc < 0)
 		errx(2, "%s", enas_error_last());
-	else if (cur.len != def.len || memcmp(cur.data, def.data, def.len)) {
+	else if (cur.len != def.len ||
+	    memcmp(cur.data, def.data, def.len) != 0) {
 		fprintf(stderr, "enas-init: kept %s: it differs from the "
 		    "default (%s)\n", path, src);
 		goto out;
@@ -221,7 +222,7 @@ static void
 install_dir(struct enas_repo *repo, const char *top, const char *src,
     const char *dst)
 {
-	char from[2 * PATH_MAX], to[2 * PATH_MAX], **names = NULL;
+	char from[2 * PATH_MAX], to[2 * PATH_MAX], **names = NULL, **more;
 	struct dirent *d;
 	size_t n = 0, len, i;
 	DIR *dir;
@@ -233,8 +234,10 @@ install_dir(struct enas_repo *repo, const char *top, const char *src,
 		if (d->d_name[0] == '.' || len <= 5 ||
 		    strcmp(d->d_name + len - 5, ".yaml") != 0)
 			continue;
-		if (!(names = realloc(names, (n + 1) * sizeof(*names))) ||
-		    !(names[n++] = strdup(d->d_name)))
+		if (!(more = realloc(names, (n + 1) * sizeof(*names))))
+			err(2, NULL);
+		names = more;
+		if (!(names[n++] = strdup(d->d_name)))
 			err(2, NULL);
 	}
 	closedir(dir);
@@ -261,9 +264,9 @@ attributes(struct enas_repo *repo, const char *top)
 	if (enas_buf_printf(&full, "%s.gitattributes", top) < 0)
 		fail(ENAS_ENOMEM);
 	if ((lstat(full.data, &st) == 0 || errno != ENOENT) &&
-	    (rc = enas_file_read(&cur, full.data, FILE_MAX)) < 0)
+	    enas_file_read(&cur, full.data, FILE_MAX) < 0)
 		errx(2, "%s", enas_error_last());
-	for (s = cur.data; s && s < cur.data + cur.len; s = nl + 1) {
+	for (s = cur.data; cur.len > 0 && s < cur.data + cur.len; s = nl + 1) {
 		if (!(nl = memchr(s, '\n', (size_t)(cur.data + cur.len - s))))
 			nl = cur.data + cur.len;
 		if ((size_t)(nl - s) == strlen(ATTRIBUTES) &&

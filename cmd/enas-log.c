@@ -243,7 +243,7 @@ show(git_commit *c, git_commit *parent, const struct version *old,
 	if (oneline) {
 		when(date, sizeof(date), &a->when, 1);
 		printf("%.7s %s <%s> ", hex, date, a->email);
-		for (s = lines.data; (nl = strchr(s, '\n')); s = nl + 1)
+		for (s = lines.data; s && (nl = strchr(s, '\n')); s = nl + 1)
 			printf("%s%.*s", s == lines.data ? "" : "; ",
 			    (int)(nl - s), s);
 		putchar('\n');
@@ -251,7 +251,7 @@ show(git_commit *c, git_commit *parent, const struct version *old,
 		when(date, sizeof(date), &a->when, 0);
 		printf("commit %s\nAuthor: %s <%s>\nDate:   %s\n\n", hex,
 		    a->name, a->email, date);
-		for (s = lines.data; (nl = strchr(s, '\n')); s = nl + 1)
+		for (s = lines.data; s && (nl = strchr(s, '\n')); s = nl + 1)
 			printf("    %.*s\n", (int)(nl - s), s);
 		putchar('\n');
 	}

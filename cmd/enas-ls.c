@@ -125,7 +125,7 @@ cmp_row(const void *a, const void *b)
 static char **
 split_fields(const struct enas_rules *r, char *list, size_t *n)
 {
-	char **f, *s, *save = NULL;
+	char **f, **more, *s, *save = NULL;
 	size_t cap = 8;
 
 	*n = 0;
@@ -137,9 +137,11 @@ split_fields(const struct enas_rules *r, char *list, size_t *n)
 			free(f);
 			errx(2, "-f %s: field not declared in %s", s, r->file);
 		}
-		if (*n + 1 == cap && !(f = realloc(f, (cap *= 2) *
-		    sizeof(*f))))
-			err(2, NULL);
+		if (*n + 1 == cap) {
+			if (!(more = realloc(f, (cap *= 2) * sizeof(*f))))
+				err(2, NULL);
+			f = more;
+		}
 		f[(*n)++] = s;
 	}
 	if (*n == 0)
@@ -220,6 +222,8 @@ main(int argc, char *argv[])
 	if (!(r = enas_checker_rules(c, argv[0])))
 		errx(2, "no kind '%.64s' in %s%s", argv[0], rsnap->prefix,
 		    ENAS_RULES_DIR);
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	if (!(exprs = calloc(nw + 1, sizeof(*exprs))))
 		err(2, NULL);
 	for (i = 0; i < nw; i++) {
@@ -291,8 +295,8 @@ main(int argc, char *argv[])
 					if (cell(&line, rows[nrows].id,
 					    len - 5) < 0)
 						fail(ENAS_ENOMEM);
-				} else if (enas_node_each(rec->root, fields[j],
-				    each_value, &cl) != 0)
+				} else if (rec && enas_node_each(rec->root,
+				    fields[j], each_value, &cl) != 0)
 					fail(ENAS_ENOMEM);
 			}
 			if (nf && !(rows[nrows].line = strdup(line.data ?

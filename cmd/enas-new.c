@@ -198,7 +198,7 @@ realign(struct enas_buf *text, char *drawn, struct enas_repo *repo,
 		    text->data))))
 			s++;
 	off = s ? (size_t)(s - text->data) + (size_t)idn->col - 1 : text->len;
-	if (off + idn->len <= text->len &&
+	if (s && off + idn->len <= text->len &&
 	    memcmp(text->data + off, drawn, idn->len) == 0) {
 		draw(drawn, repo, r, office, year);
 		if (enas_buf_add(&out, text->data, off) < 0 ||
@@ -332,7 +332,7 @@ main(int argc, char *argv[])
 		fail(rc);
 	if (!(r = enas_checker_rules(c, argv[0])))
 		errx(2, "no kind '%.64s' in %s", argv[0], ENAS_RULES_DIR);
-	if ((rc = enas_template_check(r, set, nset)) < 0)
+	if (enas_template_check(r, set, nset) < 0)
 		errx(2, "%s", enas_error_last());
 
 	if (given) {
@@ -393,9 +393,9 @@ main(int argc, char *argv[])
 	}
 	for (;;) {
 		if (!noedit) {
-			if ((rc = enas_editor_run(tmpcopy.data)) < 0 ||
-			    (rc = enas_file_read(&text, tmpcopy.data,
-			    ENAS_RECORD_MAX + 1)) < 0) {
+			if (enas_editor_run(tmpcopy.data) < 0 ||
+			    enas_file_read(&text, tmpcopy.data,
+			    ENAS_RECORD_MAX + 1) < 0) {
 				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 				errx(2, "%s; nothing written",
 				    enas_error_last());
@@ -441,8 +441,8 @@ main(int argc, char *argv[])
 		    text.len)) < 0)
 			fail(rc);
 	}
-	if ((errors = check_text(&path, id, repo, r, &final, drawn, commit,
-	    &tree, &head)) != 0) {
+	if (check_text(&path, id, repo, r, &final, drawn, commit, &tree,
+	    &head) != 0) {
 		enas_lock_release(lock);
 		if (!noedit)
 			warnx("your record is kept in %s", tmpcopy.data);

@@ -126,7 +126,7 @@ main(int argc, char *argv[])
 		if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
 		    path.data) < 0)
 			fail(ENAS_ENOMEM);
-		if ((rc = enas_file_read(&data, full.data, SHOW_MAX)) < 0)
+		if (enas_file_read(&data, full.data, SHOW_MAX) < 0)
 			errx(2, "%s", enas_error_last());
 		if (fwrite(data.data, 1, data.len, stdout) != data.len)
 			err(2, "standard output");

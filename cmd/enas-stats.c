@@ -52,12 +52,14 @@ nomem(void)
 static void
 split(const char ***v, size_t *n, char *arg, const char *opt)
 {
+	const char **more;
 	char *item, *save = NULL;
 
 	for (item = strtok_r(arg, ",", &save); item;
 	    item = strtok_r(NULL, ",", &save)) {
-		if (!(*v = realloc(*v, (*n + 1) * sizeof(**v))))
+		if (!(more = realloc(*v, (*n + 1) * sizeof(**v))))
 			nomem();
+		*v = more;
 		(*v)[(*n)++] = item;
 	}
 	if (!*n)
@@ -454,7 +456,7 @@ main(int argc, char *argv[])
 	struct enas_stats *st = NULL;
 	struct enas_repo *repo = NULL;
 	enum format fmt = isatty(1) ? TABLE : TSV;
-	const char *dir = NULL, *period = NULL, *env;
+	const char *dir = NULL, *period = NULL, *env, **where;
 	long long k = -1;
 	int ch, header = 1, publish = 0, verbose = 0, rc;
 
@@ -468,9 +470,10 @@ main(int argc, char *argv[])
 			split(&q.sums, &q.nsums, optarg, "-s");
 			break;
 		case 'w':
-			if (!(q.where = realloc(q.where, (q.nwhere + 1) *
+			if (!(where = realloc(q.where, (q.nwhere + 1) *
 			    sizeof(*q.where))))
 				nomem();
+			q.where = where;
 			q.where[q.nwhere++] = optarg;
 			break;
 		case 'D':
@@ -560,7 +563,7 @@ main(int argc, char *argv[])
 	if ((env = getenv("ENAS_STATS_THREADS")) && *env)
 		q.threads = (int)number(env, "ENAS_STATS_THREADS", 64);
 	q.today = enas_date_today();
-	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
+	if (enas_repo_open(&repo, NULL, 0) < 0)
 		errx(2, "%s", enas_error_last());
 	tune();
 	q.min_cell = k > 0 ? k : 0;
@@ -574,7 +577,7 @@ main(int argc, char *argv[])
 			errx(2, "--publish: the period asked for is not over "
 			    "yet");
 	}
-	if ((rc = enas_stats_run(&st, repo, &q, print_diag, NULL)) < 0)
+	if (enas_stats_run(&st, repo, &q, print_diag, NULL) < 0)
 		errx(2, "%s", enas_error_last());
 	if (verbose)
 		fprintf(stderr, "enas-stats: commit %.7s; %zu blobs read, "

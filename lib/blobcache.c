@@ -26,7 +26,10 @@
 
 #include "blobcache.h"
 
-#define MAGIC "ENASBLC1"
+/* The first 8 bytes of a cache file (no NUL). */
+static const unsigned char magic[8] = {
+	'E', 'N', 'A', 'S', 'B', 'L', 'C', '1'
+};
 #define HEADER (8 + 4 * 8)
 #define ENTRY (GIT_OID_RAWSZ + 8)
 #define CACHE_MAX ((size_t)64 << 20)
@@ -198,7 +201,7 @@ load(struct enas_blobcache *c)
 	siglen = get64(p + 8);
 	n = get64(p + 16);
 	datalen = get64(p + 24);
-	if (memcmp(p, MAGIC, 8) != 0 || siglen != c->siglen ||
+	if (memcmp(p, magic, sizeof(magic)) != 0 || siglen != c->siglen ||
 	    n > b.len / ENTRY || datalen > b.len ||
 	    HEADER + siglen + n * ENTRY + datalen != b.len ||
 	    checksum(p + HEADER, b.len - HEADER) != get64(p + 32) ||
@@ -392,7 +395,7 @@ prune(const char *dir, size_t keep)
 				break;
 			v = nv;
 		}
-		strcpy(v[n].name, d->d_name);
+		snprintf(v[n].name, sizeof(v[n].name), "%s", d->d_name);
 		v[n++].mtime = st.st_mtime;
 	}
 	closedir(dp);
@@ -443,7 +446,7 @@ enas_blobcache_save(struct enas_blobcache *c, size_t keep)
 	    datalen + 8)) < 0)
 		goto out;
 	p = (unsigned char *)b.data;
-	memcpy(p, MAGIC, 8);
+	memcpy(p, magic, sizeof(magic));
 	put64(p + 8, c->siglen);
 	put64(p + 16, n);
 	put64(p + 24, datalen);

@@ -162,6 +162,26 @@ out:
 }
 
 /*
+ * Up to width decimal digits at *sp into *out, advancing *sp past them:
+ * what sscanf's %Nd reads of a field of digits.  0, or -1 when *sp does
+ * not start with a digit.
+ */
+static int
+digits(const char **sp, int width, int *out)
+{
+	const char *p = *sp;
+	int v = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	while (width-- > 0 && isdigit((unsigned char)*p))
+		v = v * 10 + (*p++ - '0');
+	*out = v;
+	*sp = p;
+	return 0;
+}
+
+/*
  * A date as git takes it in GIT_AUTHOR_DATE: "@SECONDS [+HHMM]",
  * "SECONDS +HHMM", or ISO 8601 "YYYY-MM-DD[T ]HH:MM[:SS][Z|+HH[:]MM]"
  * (local time without a zone).  0, or -1 when it is none of these.
@@ -172,7 +192,7 @@ parse_date(const char *s, git_time_t *when, int *offset)
 	struct tm tm;
 	long long secs;
 	char *end;
-	int y, mo, d, h, mi, sec = 0, n = 0, zh, zm, sign;
+	int y, mo, d, h, mi, sec = 0, zh, zm, sign;
 
 	while (*s == ' ')
 		s++;
@@ -193,14 +213,17 @@ parse_date(const char *s, git_time_t *when, int *offset)
 		*offset = (*end == '-' ? -1 : 1) * (zh * 60 + zm);
 		return 0;
 	}
-	if (sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi,
-	    &n) != 5)
+	if (digits(&s, 4, &y) < 0 || *s++ != '-' ||
+	    digits(&s, 2, &mo) < 0 || *s++ != '-' ||
+	    digits(&s, 2, &d) < 0 || (*s != 'T' && *s != ' '))
 		return -1;
-	s += n;
+	s++;
+	if (digits(&s, 2, &h) < 0 || *s++ != ':' || digits(&s, 2, &mi) < 0)
+		return -1;
 	if (*s == ':') {
-		if (sscanf(s, ":%2d%n", &sec, &n) != 1)
+		s++;
+		if (digits(&s, 2, &sec) < 0)
 			return -1;
-		s += n;
 	}
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
@@ -223,16 +246,16 @@ parse_date(const char *s, git_time_t *when, int *offset)
 	}
 	if (*s != '+' && *s != '-')
 		return -1;
-	sign = *s == '-' ? -1 : 1;
-	if (sscanf(s + 1, "%2d:%2d%n", &zh, &zm, &n) == 2 ||
-	    sscanf(s + 1, "%2d%2d%n", &zh, &zm, &n) == 2) {
-		if (s[1 + n] != '\0')
-			return -1;
-		*offset = sign * (zh * 60 + zm);
-		*when -= (git_time_t)*offset * 60;
-		return 0;
-	}
-	return -1;
+	sign = *s++ == '-' ? -1 : 1;
+	if (digits(&s, 2, &zh) < 0)
+		return -1;
+	if (*s == ':')
+		s++;
+	if (digits(&s, 2, &zm) < 0 || *s != '\0')
+		return -1;
+	*offset = sign * (zh * 60 + zm);
+	*when -= (git_time_t)*offset * 60;
+	return 0;
 }
 
 /* "AUTHOR" or "COMMITTER": git's rules for who and when. */

@@ -143,7 +143,8 @@ plain(const char *p, const char *end, int flow)
 static int
 next_line(struct fp *fp)
 {
-	fp->p = memchr(fp->p, '\n', (size_t)(fp->end - fp->p)) + 1;
+	fp->p = (const char *)memchr(fp->p, '\n',
+	    (size_t)(fp->end - fp->p)) + 1;
 	fp->bol = fp->p;
 	fp->line++;
 	return fp->p < fp->end;

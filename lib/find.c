@@ -89,7 +89,7 @@ enas_id_office(char *buf, size_t size, const struct enas_rules *r,
 		if (strlen(office) >= size || strlen(office) > 16)
 			return enas_error_set(ENAS_EUSAGE, "office code '%s' "
 			    "is too long", office);
-		strcpy(buf, office);
+		snprintf(buf, size, "%s", office);
 		return 0;
 	}
 	/* The leading group of alternatives: "(CAS|MRK|NDR|OUJ)". */
@@ -378,11 +378,10 @@ enas_find(struct enas_buf *path, unsigned *mode, git_oid *oid,
 			rc = descend(&f, NULL, r->dir, r->path, 1);
 	} else {
 		rc = git_tree_entry_bypath(&te, root, ENAS_RECORDS_DIR);
-		if (rc == GIT_ENOTFOUND)
-			rc = 0;
-		else if (rc < 0)
+		if (rc < 0 && rc != GIT_ENOTFOUND)
 			rc = enas_repo_error("cannot read the tree");
-		else if (git_tree_entry_type(te) != GIT_OBJECT_TREE)
+		else if (rc == GIT_ENOTFOUND ||
+		    git_tree_entry_type(te) != GIT_OBJECT_TREE)
 			rc = 0;
 		else if (git_tree_lookup(&tree, enas_repo_git(repo),
 		    git_tree_entry_id(te)) < 0)

@@ -276,7 +276,9 @@ first_char(const struct side *s, const struct enas_node *n)
 {
 	size_t off = pos_off(s, n->line, n->col);
 
-	return off < s->len ? s->buf[off] : '\0';
+	if (off >= s->len)
+		return '\0';
+	return s->buf[off];
 }
 
 /*
@@ -788,6 +790,8 @@ items_of(const struct enas_node *seq, size_t *n)
 	const struct enas_node **a, *x;
 
 	*n = 0;
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	if (!(a = enas_calloc((seq ? seq->nchild : 0) + 1, sizeof(*a))))
 		return NULL;
 	for (x = seq ? seq->child : NULL; x; x = x->next)

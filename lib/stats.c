@@ -636,6 +636,8 @@ ex_init(struct ex *x, const struct cq *c)
 	memset(x, 0, sizeof(*x));
 	if ((rc = enas_fastrec_new(&x->fast)) < 0)
 		return rc;
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	if (q->nwhere && !(x->w = enas_calloc(q->nwhere, sizeof(*x->w))))
 		return ENAS_ENOMEM;
 	for (i = 0; i < q->nwhere; i++) {
@@ -818,8 +820,10 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 		if (n->type != ENAS_SEQ)
 			return bad_value(s, file, n, c->iter[i], "a list");
 		if (x->cap[i] < n->nchild) {
-			void *p = enas_realloc(x->items[i], n->nchild *
-			    sizeof(*x->items[i]));
+			/* An array of pointers: a false positive. */
+			/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+			size_t sz = sizeof(*x->items[i]);
+			void *p = enas_realloc(x->items[i], n->nchild * sz);
 
 			if (!p)
 				return ENAS_ENOMEM;
@@ -927,10 +931,10 @@ struct pool {
 struct worker {
 	struct pool *p;
 	unsigned index;
+	int own;		/* git is its own */
 	size_t lo, hi;		/* its jobs */
 	pthread_t th;
 	git_repository *git;	/* its own, or the run's */
-	int own;
 	struct ex x;
 	struct enas_buf data;
 	int rc;
@@ -1671,13 +1675,11 @@ struct priv {
 	size_t nkeys;		/* rows per period */
 };
 
-/* Order of the values of group i, by id. */
+/* Order of the values of group i, by id: qsort_r's argument. */
 struct rank_ctx {
 	const struct gcol *g;
 	const struct strtab *t;
 };
-
-static const struct rank_ctx *rank_ctx;
 
 static int
 band_index(const struct enas_field *f, const char *s)
@@ -1691,10 +1693,10 @@ band_index(const struct enas_field *f, const char *s)
 }
 
 static int
-cmp_value(const void *a, const void *b)
+cmp_value(const void *a, const void *b, void *arg)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	const struct rank_ctx *rc = rank_ctx;
+	const struct rank_ctx *rc = arg;
 	const char *sx, *sy;
 	long long ix, iy;
 	int bx, by;
@@ -1736,8 +1738,8 @@ ranks(struct run *s, struct priv *pv)
 			order[j] = (uint32_t)j;
 		ctx.g = &s->c.g[i];
 		ctx.t = &s->tabs[i];
-		rank_ctx = &ctx;
-		qsort(order, s->tabs[i].n + 1, sizeof(*order), cmp_value);
+		qsort_r(order, s->tabs[i].n + 1, sizeof(*order), cmp_value,
+		    &ctx);
 		for (j = 0; j <= s->tabs[i].n; j++)
 			pv->ranks[i][order[j]] = (uint32_t)j;
 		free(order);
@@ -1856,7 +1858,7 @@ build_rows(struct run *s, struct enas_stats *st, struct cells *t)
 		    ng * sizeof(*keys));
 		nkeys++;
 	}
-	if (ng) {
+	if (ng && nkeys > 0) {
 		key_priv = pv;
 		key_n = ng;
 		qsort(keys, nkeys, ng * sizeof(*keys), cmp_key);

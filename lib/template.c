@@ -279,6 +279,8 @@ emit_items(struct enas_buf *b, const struct enas_rules *r,
 	size_t i, n;
 	int rc = ENAS_ENOMEM;
 
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	if (!(list = enas_calloc(r->nfields + 1, sizeof(*list))) ||
 	    enas_buf_printf(&prefix, "%s[].", f->path) < 0)
 		goto out;
@@ -375,6 +377,8 @@ emit_level(struct enas_buf *b, const struct enas_rules *r, const char *prefix,
 	size_t i, n;
 	int pass, rc = 0, said;
 
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	if (!(list = enas_calloc(r->nfields + 1, sizeof(*list))))
 		return ENAS_ENOMEM;
 	n = children(r, prefix, list);

@@ -35,6 +35,7 @@ open_parent(const char *top, const char *relpath, int create,
 	size_t n;
 	int dfd, fd;
 
+	*base = relpath;
 	if ((dfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return enas_error_set(ENAS_EIO, "%s: %s", top, strerror(errno));
 	for (;;) {
@@ -185,10 +186,8 @@ enas_write_remove(const char *top, const char *relpath)
 
 	if ((dfd = open_parent(top, relpath, 0, &base)) < 0)
 		return dfd;
-	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
-		rc = enas_error_set(ENAS_EIO, "%s: %s", relpath,
-		    strerror(errno));
-	else if (fsync(dfd) < 0)
+	if ((unlinkat(dfd, base, 0) < 0 && errno != ENOENT) ||
+	    fsync(dfd) < 0)
 		rc = enas_error_set(ENAS_EIO, "%s: %s", relpath,
 		    strerror(errno));
 	close(dfd);
