@@ -191,8 +191,13 @@ pre_receive(void)
 				err(2, "pre-receive");
 			u = grown;
 		}
-		if (enas_receive_parse(&u[n], line, (size_t)len) < 0)
+		if (enas_receive_parse(&u[n], line, (size_t)len) < 0) {
+			/* free first: LeakSanitizer watches this exit too */
+			free(u);
+			free(line);
+			enas_repo_free(repo);
 			errx(2, "%s", enas_error_last());
+		}
 		n++;
 	}
 	if (ferror(stdin))
