@@ -1,10 +1,13 @@
 # enas: one flat Makefile.  make, make check, make demo, make install.
 
+VERSION = 0.3
+
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec/enas
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/enas
+LOCALEDIR ?= $(PREFIX)/share/locale
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC ?= cc
@@ -32,13 +35,17 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE \
 	$(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Ilib \
-	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"'
+	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"' \
+	-DENAS_LOCALEDIR='"$(LOCALEDIR)"' -DENAS_VERSION='"$(VERSION)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
-CMD_SRC = $(sort $(wildcard cmd/*.c))
+# The tools are cmd/enas*.c; cmd/tool.c is what they share (tool.h),
+# compiled once and linked into each.
+CMD_SRC = $(sort $(wildcard cmd/enas*.c))
 TOOLS = $(CMD_SRC:cmd/%.c=$(BUILD)/%)
+TOOL_OBJ = $(BUILD)/cmd/tool.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MANS = $(sort $(wildcard cmd/*.1))
@@ -71,8 +78,13 @@ $(BUILD)/libenas.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(BUILD)/%: cmd/%.c $(BUILD)/libenas.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libenas.a $(ALL_LDFLAGS) $(PKG_LIBS)
+$(TOOL_OBJ): cmd/tool.c cmd/tool.h $(HEADERS) | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ cmd/tool.c
+
+$(BUILD)/%: cmd/%.c $(TOOL_OBJ) $(BUILD)/libenas.a $(HEADERS) cmd/tool.h
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(TOOL_OBJ) $(BUILD)/libenas.a \
+	    $(ALL_LDFLAGS) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libenas.a $(HEADERS)
 	@mkdir -p $(@D)
@@ -147,9 +159,10 @@ fuzz-afl:
 # fuzz harness, gcc and cppcheck over the unit tests too; any finding
 # fails.  A finding that is wrong is silenced where it stands, with a
 # NOLINTNEXTLINE comment saying why.
-ANALYZE_SRC = $(LIB_SRC) $(CMD_SRC) $(FUZZ_SRC) tests/fuzz/main/replay.c
+ANALYZE_SRC = $(LIB_SRC) $(CMD_SRC) cmd/tool.c $(FUZZ_SRC) tests/fuzz/main/replay.c
 ANALYZE_FLAGS = -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -Ilib -Itests/fuzz \
-	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"'
+	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"' \
+	-DENAS_LOCALEDIR='"$(LOCALEDIR)"' -DENAS_VERSION='"$(VERSION)"'
 ANALYZE_DEBS = gcc cppcheck clang-tidy
 analyze: | $(BUILD)/.deps
 	@missing=; for c in gcc cppcheck clang-tidy; do \

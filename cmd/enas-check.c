@@ -14,60 +14,36 @@
 #include "receive.h"
 #include "record.h"
 #include "repo.h"
+#include "tool.h"
 
 static int json;
-static int colour;
-static int nprinted;
+static int nprinted;	/* JSON diagnostics so far */
 static int file_errors;
 static struct enas_buf out = ENAS_BUF_INIT;
 
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-check [-C dir] [--format=text|json] "
-	    "[-z] file ... | -\n"
-	    "       enas-check [-C dir] [--format=text|json] --all | --staged "
+	fprintf(fp, "usage: enas-check [-0] [-C dir] [-O text|json] "
+	    "file ... | -\n"
+	    "       enas-check [-C dir] [-O text|json] --all | --staged "
 	    "| -r rev\n"
 	    "       enas-check --pre-receive\n");
 	exit(status);
 }
 
+/* Diagnostics as a JSON array with --format=json, else the tools' lines. */
 static void
 print_diag(void *ctx, const struct enas_diag *d)
 {
-	char line[4096];
-
-	(void)ctx;
-	if (json) {
-		if (enas_buf_puts(&out, nprinted ? ",\n  " : "[\n  ") < 0 ||
-		    enas_diag_json(&out, d) < 0)
-			errx(2, "%s", enas_error_last());
-		nprinted++;
+	if (!json) {
+		tool_print_diag(ctx, d);
 		return;
 	}
-	enas_diag_format(line, sizeof(line), d);
-	if (colour) {
-		const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
-		char *at = strstr(line, lv);
-
-		if (at)
-			fprintf(stderr, "%.*s\033[%sm%s\033[0m%s\n",
-			    (int)(at - line), line, d->level == ENAS_WARNING ?
-			    "1;35" : "1;31", lv, at + strlen(lv));
-		else
-			fprintf(stderr, "%s\n", line);
-	} else
-		fprintf(stderr, "%s\n", line);
+	if (enas_buf_puts(&out, nprinted ? ",\n  " : "[\n  ") < 0 ||
+	    enas_diag_json(&out, d) < 0)
+		errx(2, "%s", enas_error_last());
 	nprinted++;
-}
-
-/* Exit 2 on a failure that is not the data's. */
-static void
-fail(int rc)
-{
-	if (rc == ENAS_ERULES)
-		exit(2);
-	errx(2, "%s", enas_error_last());
 }
 
 /*
@@ -181,7 +157,7 @@ pre_receive(void)
 	int rc;
 
 	if ((rc = enas_repo_open(&repo, NULL, ENAS_REPO_FROM_ENV)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
@@ -204,7 +180,7 @@ pre_receive(void)
 		err(2, "standard input");
 	rc = enas_receive_check(repo, u, n, print_diag, NULL);
 	if (rc < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (enas_alloc_failed())
 		errx(2, "out of memory");
 	if (rc > 0)
@@ -227,7 +203,9 @@ main(int argc, char *argv[])
 		{ "staged", no_argument, NULL, 's' },
 		{ "rev", required_argument, NULL, 'r' },
 		{ "pre-receive", no_argument, NULL, 'P' },
-		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "format", required_argument, NULL, 'O' },
+		{ "null", no_argument, NULL, '0' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -242,7 +220,8 @@ main(int argc, char *argv[])
 	size_t cap = 0;
 	ssize_t len;
 
-	while ((ch = getopt_long(argc, argv, "aC:hr:sz", longopts,
+	tool_init("enas-check", argc, argv);
+	while ((ch = getopt_long(argc, argv, "0aC:hO:r:sz", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -260,10 +239,11 @@ main(int argc, char *argv[])
 		case 'P':
 			receive = 1;
 			break;
-		case 'z':
+		case '0':
+		case 'z':	/* the old name of -0 */
 			zero = 1;
 			break;
-		case 'F':
+		case 'O':
 			if (strcmp(optarg, "json") == 0)
 				json = 1;
 			else if (strcmp(optarg, "text") != 0)
@@ -284,13 +264,14 @@ main(int argc, char *argv[])
 		usage(stderr, 2);
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
-	colour = !json && isatty(2) && !getenv("NO_COLOR");
+	if (json)
+		tool_colour = 0;
 	if (receive)
 		return pre_receive();
 
 	if ((rc = enas_repo_open(&repo, NULL, staged ? ENAS_REPO_FROM_ENV :
 	    0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (rev)
 		src = ENAS_COMMIT;
 	if (staged)
@@ -298,11 +279,11 @@ main(int argc, char *argv[])
 	else
 		rc = enas_snapshot_open(&snap, repo, src, rev);
 	if (rc < 0)
-		fail(rc);
+		tool_fail(rc);
 	if ((rc = enas_checker_new(&c, snap, print_diag, NULL)) < 0) {
 		if (json)
 			printf("%s\n]\n", out.data ? out.data : "[");
-		fail(rc);
+		tool_fail(rc);
 	}
 	if (staged)
 		rc = enas_checker_delta(c, &delta);
@@ -332,7 +313,7 @@ main(int argc, char *argv[])
 	if (rc >= 0)
 		rc = enas_checker_finish(c);
 	if (rc < 0)
-		fail(rc);
+		tool_fail(rc);
 	/* A result reached after memory ran out may be missing something. */
 	if (enas_alloc_failed())
 		errx(2, "out of memory");
@@ -346,7 +327,6 @@ main(int argc, char *argv[])
 	enas_snapshot_free(snap);
 	enas_repo_free(repo);
 	enas_buf_free(&out);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+	tool_flush_stdout();
 	return rc;
 }

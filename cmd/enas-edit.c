@@ -17,10 +17,10 @@
 #include "record.h"
 #include "repo.h"
 #include "write.h"
+#include "tool.h"
 
 #define SUBJECT_MAX 72	/* columns of a commit message's first line */
 
-static int colour;
 static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
 
 static void
@@ -30,32 +30,13 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
+/* tool_fail() leaves no temporary copy behind. */
 static void
-print_diag(void *ctx, const struct enas_diag *d)
+remove_tmp(void *arg)
 {
-	char line[4096];
-	const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
-	char *at;
-
-	(void)ctx;
-	enas_diag_format(line, sizeof(line), d);
-	if (colour && (at = strstr(line, lv)))
-		fprintf(stderr, "%.*s\033[%sm%s\033[0m%s\n", (int)(at - line),
-		    line, d->level == ENAS_WARNING ? "1;35" : "1;31", lv,
-		    at + strlen(lv));
-	else
-		fprintf(stderr, "%s\n", line);
-}
-
-/* Exit 2 with the library's message, the temporary copy gone. */
-static void
-fail(int rc)
-{
+	(void)arg;
 	if (tmpdir.data)
 		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-	if (rc == ENAS_ERULES)
-		exit(2);
-	errx(2, "%s", enas_error_last());
 }
 
 /* Exit 2 keeping the user's edited copy, and say where it is. */
@@ -125,12 +106,12 @@ uncommitted(struct enas_repo *repo, const char *path,
 	int rc, dirty;
 
 	if ((rc = head_blob(&head, &hid, repo, path)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	dirty = rc == 0 || head.len != work->len || (work->len > 0 &&
 	    memcmp(head.data, work->data, work->len) != 0);
 	if (!dirty) {
 		if (git_repository_index(&index, enas_repo_git(repo)) < 0)
-			fail(enas_repo_error("cannot read the index"));
+			tool_fail(enas_repo_error("cannot read the index"));
 		ie = git_index_get_bypath(index, path, 0);
 		dirty = !ie || !git_oid_equal(&ie->id, &hid);
 		git_index_free(index);
@@ -172,7 +153,7 @@ changes(struct enas_file_change *ch, struct enas_buf *path, char *newid,
 
 	if ((rc = enas_find_place(path, newid, r, text->data, text->len,
 	    id)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	ch[0].path = path->data;
 	ch[0].buf = text->data;
 	ch[0].len = text->len;
@@ -194,10 +175,11 @@ check(struct enas_repo *repo, const struct enas_rules *r,
 {
 	int rc;
 
-	rc = commit ? enas_commit_check(tree, head, repo, ch, n, print_diag,
-	    NULL) : enas_worktree_check(repo, ch, n, print_diag, NULL);
+	rc = commit ? enas_commit_check(tree, head, repo, ch, n,
+	    tool_print_diag, NULL) : enas_worktree_check(repo, ch, n,
+	    tool_print_diag, NULL);
 	if (rc < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (strcmp(id, newid) != 0) {
 		fprintf(stderr, "%s:1:1: error: id: a record keeps its id; "
 		    "put back %s (a new %s is made with enas new)\n",
@@ -223,11 +205,11 @@ message(struct enas_buf *msg, const struct enas_rules *r, const char *id,
 
 	if (base->len && enas_record_parse(&a, base->data, base->len, "",
 	    0, NULL, NULL) == ENAS_ENOMEM)
-		fail(ENAS_ENOMEM);
+		tool_fail(ENAS_ENOMEM);
 	if ((rc = enas_record_parse(&b, text->data, text->len, "", 0, NULL,
 	    NULL)) < 0 || (rc = enas_diff_records(&d, a ? a->root : NULL,
 	    b->root)) < 0 || (rc = enas_diff_fields(&fields, &d)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	msg->len = 0;
 	if (d.n == 0)
 		rc = enas_buf_printf(msg, "%s %s: layout\n", r->kind, id);
@@ -248,7 +230,7 @@ message(struct enas_buf *msg, const struct enas_rules *r, const char *id,
 		}
 	}
 	if (rc < 0)
-		fail(rc);
+		tool_fail(rc);
 	enas_diff_free(&d);
 	enas_buf_free(&fields);
 	enas_record_free(a);
@@ -280,6 +262,8 @@ main(int argc, char *argv[])
 	size_t n;
 	int opt, force = 0, commit, rc, status = 0;
 
+	tool_init("enas-edit", argc, argv);
+	tool_at_fail(remove_tmp, NULL);
 	while ((opt = getopt_long(argc, argv, "C:fh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'C':
@@ -305,26 +289,25 @@ main(int argc, char *argv[])
 		errx(2, "'%.64s' is not a record id", id);
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
-	colour = isatty(2) && !getenv("NO_COLOR");
 
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	commit = enas_config_bool(repo, "enas.autoCommit", 1);
 	if (commit && (rc = enas_commit_ready(repo)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (!enas_repo_workdir(repo))
 		errx(2, "a bare repository has no working tree");
 	if (commit && git_repository_head_unborn(enas_repo_git(repo)) == 1)
 		errx(2, "the repository has no commits yet; run 'enas init'");
 	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
-		fail(rc);
+	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+		tool_fail(rc);
 	if (!(r = enas_id_kind(c, id)))
 		errx(2, "'%s' is not the id of any kind in %s", id,
 		    ENAS_RULES_DIR);
 	if ((rc = enas_find(&path, &mode, NULL, repo, NULL, r, id)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (rc == 0)
 		errx(1, "no %s record has the id %s", r->kind, id);
 	if (mode == GIT_FILEMODE_LINK)
@@ -337,7 +320,7 @@ main(int argc, char *argv[])
 	if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
 	    oldpath) < 0 || (rc = enas_file_read(&orig, full.data,
 	    ENAS_RECORD_MAX + 1)) < 0)
-		fail(rc < 0 ? rc : ENAS_ENOMEM);
+		tool_fail(rc < 0 ? rc : ENAS_ENOMEM);
 	if (commit && !force && uncommitted(repo, oldpath, &orig))
 		errx(2, "%s has changes that are not committed (git diff HEAD "
 		    "-- %s); commit or undo them first, or give -f to edit "
@@ -346,16 +329,16 @@ main(int argc, char *argv[])
 	if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
 	    (rc = enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 	    id)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data + tmpdir.len + 1,
 	    orig.data, orig.len, 0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	for (;;) {
 		if (enas_editor_run(tmpcopy.data) < 0 ||
 		    enas_file_read(&text, tmpcopy.data,
 		    ENAS_RECORD_MAX + 1) < 0) {
 			warnx("%s; the record is unchanged", enas_error_last());
-			fail(ENAS_ERULES);
+			tool_fail(ENAS_ERULES);
 		}
 		if (text.len == orig.len && memcmp(text.data, orig.data,
 		    orig.len) == 0) {
@@ -392,18 +375,18 @@ main(int argc, char *argv[])
 		fail_keep(rc, NULL);
 	if (n > 1 && (rc = enas_write_remove(enas_repo_workdir(repo),
 	    oldpath)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (commit) {
 		if ((rc = head_blob(&base, &hid, repo, oldpath)) < 0)
-			fail(rc);
+			tool_fail(rc);
 		if (rc == 1)
 			message(&msg, r, id, &base, &text);
 		else if (enas_buf_printf(&msg, "%s %s: new\n", r->kind,
 		    id) < 0)	/* -f on a record HEAD does not have */
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		if ((rc = enas_commit_create(NULL, repo, &tree, &head,
 		    msg.data, ch, n)) < 0)
-			fail(rc);
+			tool_fail(rc);
 	}
 	enas_lock_release(lock);
 	enas_tmpdir_remove(tmpdir.data, tmpcopy.data);

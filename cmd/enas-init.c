@@ -19,6 +19,7 @@
 #include "record.h"
 #include "repo.h"
 #include "write.h"
+#include "tool.h"
 
 #ifndef ENAS_DATADIR
 #define ENAS_DATADIR "/usr/local/share/enas"
@@ -114,13 +115,6 @@ find_datadir(void)
 		    "make install)", ENAS_DATADIR);
 }
 
-static void
-fail(int rc)
-{
-	(void)rc;
-	errx(2, "%s", enas_error_last());
-}
-
 /* The blob HEAD has at path equals these bytes. */
 static int
 in_head(struct enas_repo *repo, const char *path, const struct enas_buf *b)
@@ -138,7 +132,7 @@ in_head(struct enas_repo *repo, const char *path, const struct enas_buf *b)
 		return 0;
 	if (git_odb_hash(&oid, b->data ? b->data : "", b->len,
 	    GIT_OBJECT_BLOB) < 0)
-		fail(enas_repo_error(path));
+		tool_fail(enas_repo_error(path));
 	same = git_oid_equal(&oid, git_object_id(obj));
 	git_object_free(obj);
 	return same;
@@ -159,7 +153,7 @@ to_commit(const char *path, const struct enas_buf *b, unsigned mode)
 	memset(&contents[nchanges], 0, sizeof(*k));
 	if (enas_buf_add(&contents[nchanges], b->data ? b->data : "",
 	    b->len) < 0)
-		fail(ENAS_ENOMEM);
+		tool_fail(ENAS_ENOMEM);
 	c[nchanges].path = strdup(path);
 	c[nchanges].mode = mode;
 	if (!c[nchanges].path)
@@ -184,11 +178,11 @@ install(struct enas_repo *repo, const char *top, const char *src,
 	if (enas_file_read(&def, src, FILE_MAX) < 0)
 		errx(2, "%s", enas_error_last());
 	if (enas_buf_printf(&full, "%s%s", top, path) < 0)
-		fail(ENAS_ENOMEM);
+		tool_fail(ENAS_ENOMEM);
 	if (lstat(full.data, &st) < 0 && errno == ENOENT) {
 		if ((rc = enas_write_atomic(top, path, def.data, def.len,
 		    ENAS_WRITE_NEW | (exec ? ENAS_WRITE_EXEC : 0))) < 0)
-			fail(rc);
+			tool_fail(rc);
 	} else if ((rc = enas_file_read(&cur, full.data, FILE_MAX)) ==
 	    ENAS_EDATA) {
 		fprintf(stderr, "enas-init: kept %s: %s\n", path,
@@ -262,7 +256,7 @@ attributes(struct enas_repo *repo, const char *top)
 	int rc, found = 0;
 
 	if (enas_buf_printf(&full, "%s.gitattributes", top) < 0)
-		fail(ENAS_ENOMEM);
+		tool_fail(ENAS_ENOMEM);
 	if ((lstat(full.data, &st) == 0 || errno != ENOENT) &&
 	    enas_file_read(&cur, full.data, FILE_MAX) < 0)
 		errx(2, "%s", enas_error_last());
@@ -277,10 +271,10 @@ attributes(struct enas_repo *repo, const char *top)
 		if ((cur.len && cur.data[cur.len - 1] != '\n' &&
 		    enas_buf_add(&cur, "\n", 1) < 0) ||
 		    enas_buf_puts(&cur, ATTRIBUTES "\n") < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		if ((rc = enas_write_atomic(top, ".gitattributes", cur.data,
 		    cur.len, 0)) < 0)
-			fail(rc);
+			tool_fail(rc);
 	}
 	if (!in_head(repo, ".gitattributes", &cur))
 		to_commit(".gitattributes", &cur, GIT_FILEMODE_BLOB);
@@ -301,7 +295,7 @@ config(struct enas_repo *repo, const char *name, const char *value,
 	int rc;
 
 	if ((rc = enas_config_string(&cur, repo, name)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (rc == 1) {
 		if (strcmp(cur.data, value) != 0)
 			fprintf(stderr, "enas-init: kept %s = %s; %s; to use "
@@ -313,7 +307,7 @@ config(struct enas_repo *repo, const char *name, const char *value,
 	if (git_repository_config(&cfg, enas_repo_git(repo)) < 0 ||
 	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
 	    git_config_set_string(local, name, value) < 0)
-		fail(enas_repo_error("cannot write the git config"));
+		tool_fail(enas_repo_error("cannot write the git config"));
 	git_config_free(local);
 	git_config_free(cfg);
 	enas_buf_free(&cur);
@@ -331,7 +325,7 @@ open_or_init(const char *dir, int bare)
 	int rc;
 
 	if (git_libgit2_init() < 0)
-		fail(enas_repo_error("cannot start libgit2"));
+		tool_fail(enas_repo_error("cannot start libgit2"));
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		err(2, "%s", dir);
 	if (!realpath(dir, real))
@@ -361,12 +355,12 @@ open_or_init(const char *dir, int bare)
 		opts.flags = GIT_REPOSITORY_INIT_MKPATH |
 		    (bare ? GIT_REPOSITORY_INIT_BARE : 0);
 		if (git_repository_init_ext(&git, real, &opts) < 0)
-			fail(enas_repo_error("git init"));
+			tool_fail(enas_repo_error("git init"));
 		git_repository_free(git);
 	}
 	git_libgit2_shutdown();
 	if ((rc = enas_repo_open(&repo, real, 0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	return repo;
 }
 
@@ -380,7 +374,7 @@ init_bare(const char *dir)
 
 	find_datadir();
 	if ((rc = enas_config_string(&cur, repo, "core.hooksPath")) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (rc == 1)
 		fprintf(stderr, "enas-init: core.hooksPath = %s: git runs the "
 		    "hooks there, not in hooks/; install hooks/pre-receive "
@@ -408,6 +402,7 @@ main(int argc, char *argv[])
 	size_t i;
 	int ch, bare = 0, rc;
 
+	tool_init("enas-init", argc, argv);
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -464,7 +459,7 @@ main(int argc, char *argv[])
 		    (rc = enas_commit_create(NULL, repo, &tree, &head,
 		    "records: rules, partners, hooks and attributes from "
 		    "enas init\n", changes, nchanges)) < 0)
-			fail(rc);
+			tool_fail(rc);
 	}
 	for (i = 0; i < nchanges; i++) {
 		free((char *)changes[i].path);

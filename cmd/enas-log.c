@@ -15,6 +15,7 @@
 #include "find.h"
 #include "record.h"
 #include "repo.h"
+#include "tool.h"
 
 static int oneline, patch;
 static git_repository *git;
@@ -38,24 +39,6 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-static void
-print_diag(void *ctx, const struct enas_diag *d)
-{
-	char line[4096];
-
-	(void)ctx;
-	enas_diag_format(line, sizeof(line), d);
-	fprintf(stderr, "%s\n", line);
-}
-
-static void
-fail(int rc)
-{
-	if (rc == ENAS_ERULES)
-		exit(2);
-	errx(2, "%s", enas_error_last());
-}
-
 /*
  * The record in commit c: at hint (the path it had in the commit seen
  * last) when it is there, else wherever its kind keeps it.
@@ -70,19 +53,19 @@ lookup(struct version *v, git_commit *c, const char *hint)
 
 	v->found = 0;
 	if (git_commit_tree(&tree, c) < 0)
-		fail(enas_repo_error("cannot read a commit's tree"));
+		tool_fail(enas_repo_error("cannot read a commit's tree"));
 	if (hint && *hint && git_tree_entry_bypath(&te, tree, hint) == 0 &&
 	    git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
 		git_oid_cpy(&v->blob, git_tree_entry_id(te));
 		v->mode = git_tree_entry_filemode(te);
 		v->path.len = 0;
 		if (enas_buf_puts(&v->path, hint) < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		v->found = 1;
 	} else {
 		if ((rc = enas_find(&v->path, &mode, &v->blob, repo, tree,
 		    rules, id)) < 0)
-			fail(rc);
+			tool_fail(rc);
 		v->found = rc == 1 && mode != GIT_FILEMODE_TREE;
 		v->mode = mode;
 	}
@@ -101,16 +84,16 @@ load(const struct version *v, struct enas_buf *buf)
 	if (!v->found || v->mode == GIT_FILEMODE_LINK)
 		return NULL;
 	if (git_blob_lookup(&blob, git, &v->blob) < 0)
-		fail(enas_repo_error(v->path.data));
+		tool_fail(enas_repo_error(v->path.data));
 	buf->len = 0;
 	if (enas_buf_add(buf, git_blob_rawcontent(blob),
 	    (size_t)git_blob_rawsize(blob)) < 0)
-		fail(ENAS_ENOMEM);
+		tool_fail(ENAS_ENOMEM);
 	git_blob_free(blob);
 	rc = enas_record_parse(&rec, buf->data, buf->len, v->path.data, 0,
 	    NULL, NULL);
 	if (rc == ENAS_ENOMEM)
-		fail(rc);
+		tool_fail(rc);
 	return rec;
 }
 
@@ -129,33 +112,33 @@ changes(struct enas_buf *lines, const struct version *old,
 		lines->data[0] = '\0';
 	if (!new->found) {
 		if (enas_buf_printf(lines, "deleted\n") < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		return;
 	}
 	if (!old->found) {
 		if (enas_buf_printf(lines, "created\n") < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		return;
 	}
 	if (strcmp(old->path.data, new->path.data) != 0 &&
 	    enas_buf_printf(lines, "moved from %s\n", old->path.data) < 0)
-		fail(ENAS_ENOMEM);
+		tool_fail(ENAS_ENOMEM);
 	x = load(old, &a);
 	y = load(new, &b);
 	if (!x || !y) {
 		if (enas_buf_printf(lines, "%s\n", y ? "(the version before "
 		    "does not parse)" : "(this version does not parse)") < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 	} else {
 		if (enas_diff_records(&d, x->root, y->root) < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		for (i = 0; i < d.n; i++)
 			if (enas_change_text(lines, &d.changes[i]) < 0 ||
 			    enas_buf_puts(lines, "\n") < 0)
-				fail(ENAS_ENOMEM);
+				tool_fail(ENAS_ENOMEM);
 		if (d.n == 0 && !git_oid_equal(&old->blob, &new->blob) &&
 		    enas_buf_puts(lines, "layout\n") < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 	}
 	enas_diff_free(&d);
 	enas_record_free(x);
@@ -204,7 +187,7 @@ print_patch(git_commit *parent, git_commit *c, const struct version *old,
 	    git_diff_find_similar(diff, &fopts) < 0 ||
 	    git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, print_line,
 	    NULL) < 0)
-		fail(enas_repo_error("cannot make the patch"));
+		tool_fail(enas_repo_error("cannot make the patch"));
 	putchar('\n');
 	git_diff_free(diff);
 	git_tree_free(a);
@@ -283,6 +266,7 @@ main(int argc, char *argv[])
 	unsigned i, np;
 	int ch, rc, same, shown = 0;
 
+	tool_init("enas-log", argc, argv);
 	while ((ch = getopt_long(argc, argv, "C:hpr:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -315,7 +299,7 @@ main(int argc, char *argv[])
 		err(2, "%s", dir);
 
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	git = enas_repo_git(repo);
 	/*
 	 * A year's directory of records is a tree far larger than the 4 KiB
@@ -326,13 +310,13 @@ main(int argc, char *argv[])
 	    (size_t)4 << 20);
 	if ((rc = enas_snapshot_under(&rsnap, repo, ENAS_COMMIT, rev,
 	    ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
-		fail(rc);
+	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+		tool_fail(rc);
 	if (!(rules = enas_id_kind(c, id)))
 		errx(2, "'%s' is not the id of any kind in %s%s", id,
 		    rsnap->prefix, ENAS_RULES_DIR);
 	if (git_commit_lookup(&commit, git, &rsnap->commit) < 0)
-		fail(enas_repo_error("cannot read the commit"));
+		tool_fail(enas_repo_error("cannot read the commit"));
 	lookup(&first, commit, NULL);
 	git_commit_free(commit);
 	commit = NULL;
@@ -343,7 +327,7 @@ main(int argc, char *argv[])
 		errx(2, "%s: is a symbolic link; records are regular files",
 		    first.path.data);
 	if (enas_buf_puts(&hint, first.path.data) < 0)
-		fail(ENAS_ENOMEM);
+		tool_fail(ENAS_ENOMEM);
 
 	/*
 	 * Newest first, every commit whose version of the record differs
@@ -353,10 +337,10 @@ main(int argc, char *argv[])
 	if (git_revwalk_new(&walk, git) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
 	    git_revwalk_push(walk, &rsnap->commit) < 0)
-		fail(enas_repo_error("cannot walk the history"));
+		tool_fail(enas_repo_error("cannot walk the history"));
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
 		if (git_commit_lookup(&commit, git, &oid) < 0)
-			fail(enas_repo_error("cannot read a commit"));
+			tool_fail(enas_repo_error("cannot read a commit"));
 		lookup(&cur, commit, hint.data);
 		np = git_commit_parentcount(commit);
 		same = 0;
@@ -364,8 +348,8 @@ main(int argc, char *argv[])
 		par.found = 0;
 		for (i = 0; i < np && !same; i++) {
 			if (git_commit_parent(&parent, commit, i) < 0)
-				fail(enas_repo_error("cannot read a parent; is "
-				    "the history complete?"));
+				tool_fail(enas_repo_error("cannot read a "
+				    "parent; is the history complete?"));
 			lookup(&par, parent, cur.found ? cur.path.data :
 			    hint.data);
 			same = par.found == cur.found && (!cur.found ||
@@ -395,14 +379,14 @@ main(int argc, char *argv[])
 		if (cur.found) {
 			hint.len = 0;
 			if (enas_buf_puts(&hint, cur.path.data) < 0)
-				fail(ENAS_ENOMEM);
+				tool_fail(ENAS_ENOMEM);
 		}
 		git_commit_free(p0);
 		git_commit_free(commit);
 		commit = NULL;
 	}
 	if (rc != GIT_ITEROVER)
-		fail(enas_repo_error("cannot walk the history"));
+		tool_fail(enas_repo_error("cannot walk the history"));
 	git_revwalk_free(walk);
 	enas_checker_free(c);
 	enas_snapshot_free(rsnap);
@@ -411,7 +395,6 @@ main(int argc, char *argv[])
 	enas_buf_free(&par.path);
 	enas_buf_free(&first.path);
 	enas_buf_free(&hint);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+	tool_flush_stdout();
 	return shown == 0;
 }

@@ -15,6 +15,7 @@
 #include "find.h"
 #include "record.h"
 #include "repo.h"
+#include "tool.h"
 
 static int bad;		/* records that could not be read or parsed */
 
@@ -29,57 +30,6 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: enas-ls [-0] [-C dir] [-f fields] [-r rev] "
 	    "[-w expr]... kind\n");
 	exit(status);
-}
-
-static void
-print_diag(void *ctx, const struct enas_diag *d)
-{
-	char line[4096];
-
-	(void)ctx;
-	enas_diag_format(line, sizeof(line), d);
-	fprintf(stderr, "%s\n", line);
-	if (d->level == ENAS_ERROR)
-		bad++;
-}
-
-static void
-fail(int rc)
-{
-	if (rc == ENAS_ERULES)
-		exit(2);
-	errx(2, "%s", enas_error_last());
-}
-
-/* s as a TSV cell: tab, newline, CR and backslash escaped. */
-static int
-cell(struct enas_buf *b, const char *s, size_t n)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < n && rc == 0; i++) {
-		switch (s[i]) {
-		case '\t':
-			rc = enas_buf_puts(b, "\\t");
-			break;
-		case '\n':
-			rc = enas_buf_puts(b, "\\n");
-			break;
-		case '\r':
-			rc = enas_buf_puts(b, "\\r");
-			break;
-		case '\\':
-			rc = enas_buf_puts(b, "\\\\");
-			break;
-		case '\0':
-			rc = enas_buf_puts(b, "\\0");
-			break;
-		default:
-			rc = enas_buf_add(b, s + i, 1);
-		}
-	}
-	return rc;
 }
 
 struct collect {
@@ -106,8 +56,8 @@ each_value(void *ctx, const struct enas_node *n)
 	if (cl->n++ && enas_buf_add(cl->b, ",", 1) < 0)
 		return 1;
 	if (n->type == ENAS_SCALAR)
-		return cell(cl->b, n->value, n->len) < 0;
-	rc = enas_node_text(&text, n) < 0 || cell(cl->b, text.data,
+		return tool_tsv_cell(cl->b, n->value, n->len) < 0;
+	rc = enas_node_text(&text, n) < 0 || tool_tsv_cell(cl->b, text.data,
 	    text.len) < 0;
 	enas_buf_free(&text);
 	return rc;
@@ -176,6 +126,7 @@ main(int argc, char *argv[])
 	int ch, zero = 0, parse, rc, keep;
 	char term;
 
+	tool_init("enas-ls", argc, argv);
 	if (!(wheres = calloc((size_t)argc + 1, sizeof(*wheres))))
 		err(2, NULL);
 	while ((ch = getopt_long(argc, argv, "0C:f:hr:w:", longopts,
@@ -212,13 +163,13 @@ main(int argc, char *argv[])
 		err(2, "%s", dir);
 
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (!rev && !enas_repo_workdir(repo))
 		rev = "HEAD";
 	if ((rc = enas_snapshot_under(&rsnap, repo, rev ? ENAS_COMMIT :
 	    ENAS_WORKTREE, rev, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
-		fail(rc);
+	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+		tool_fail(rc);
 	if (!(r = enas_checker_rules(c, argv[0])))
 		errx(2, "no kind '%.64s' in %s%s", argv[0], rsnap->prefix,
 		    ENAS_RULES_DIR);
@@ -244,7 +195,7 @@ main(int argc, char *argv[])
 	if (enas_buf_printf(&under, "%s/%s", ENAS_RECORDS_DIR, r->dir) < 0 ||
 	    (rc = enas_snapshot_under(&snap, repo, rev ? ENAS_COMMIT :
 	    ENAS_WORKTREE, rev, under.data)) < 0)
-		fail(rc < 0 ? rc : ENAS_ENOMEM);
+		tool_fail(rc < 0 ? rc : ENAS_ENOMEM);
 	if (!(rows = calloc(snap->n + 1, sizeof(*rows))))
 		err(2, NULL);
 	for (i = 0; i < snap->n; i++) {
@@ -261,18 +212,18 @@ main(int argc, char *argv[])
 			if ((rc = enas_snapshot_read(snap, e, &buf,
 			    1024 * 1024)) < 0) {
 				if (rc != ENAS_EDATA)
-					fail(rc);
+					tool_fail(rc);
 				fprintf(stderr, "%s: error: %s\n", name,
 				    enas_error_last());
 				bad++;
 				continue;
 			}
 			rc = enas_record_parse(&rec, buf.data, buf.len, name,
-			    0, print_diag, NULL);
+			    0, tool_print_diag, NULL);
 			if (rc == ENAS_EDATA)
 				continue;
 			if (rc < 0)
-				fail(rc);
+				tool_fail(rc);
 		}
 		for (j = 0, keep = 1; j < nw && keep; j++) {
 			if ((rc = enas_expr_eval(exprs[j], rec->root)) < 0) {
@@ -290,14 +241,14 @@ main(int argc, char *argv[])
 				struct collect cl = { &line, 0 };
 
 				if (j && enas_buf_add(&line, "\t", 1) < 0)
-					fail(ENAS_ENOMEM);
+					tool_fail(ENAS_ENOMEM);
 				if (strcmp(fields[j], "id") == 0) {
-					if (cell(&line, rows[nrows].id,
+					if (tool_tsv_cell(&line, rows[nrows].id,
 					    len - 5) < 0)
-						fail(ENAS_ENOMEM);
+						tool_fail(ENAS_ENOMEM);
 				} else if (rec && enas_node_each(rec->root,
 				    fields[j], each_value, &cl) != 0)
-					fail(ENAS_ENOMEM);
+					tool_fail(ENAS_ENOMEM);
 			}
 			if (nf && !(rows[nrows].line = strdup(line.data ?
 			    line.data : "")))
@@ -333,7 +284,6 @@ main(int argc, char *argv[])
 	enas_buf_free(&under);
 	enas_buf_free(&buf);
 	enas_buf_free(&line);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
-	return nrows == 0 || bad > 0;
+	tool_flush_stdout();
+	return nrows == 0 || bad + tool_nerrors > 0;
 }

@@ -16,6 +16,7 @@
 #include "merge.h"
 #include "repo.h"
 #include "rules.h"
+#include "tool.h"
 
 /* The largest file merged, as text when it is not a record. */
 #define INPUT_MAX (64 * 1024 * 1024)
@@ -25,16 +26,6 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: enas-merge [-p] base ours theirs [path]\n");
 	exit(status);
-}
-
-static void
-print_diag(void *ctx, const struct enas_diag *d)
-{
-	char line[4096];
-
-	(void)ctx;
-	enas_diag_format(line, sizeof(line), d);
-	fprintf(stderr, "%s\n", line);
 }
 
 static void
@@ -109,14 +100,15 @@ check_result(const char *path, const struct enas_buf *b)
 	int rc;
 
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0 ||
-	    (rc = enas_merge_rules(&r, repo, path, print_diag, NULL)) < 0) {
+	    (rc = enas_merge_rules(&r, repo, path, tool_print_diag,
+	    NULL)) < 0) {
 		if (rc != ENAS_ERULES)
 			warnx("%s: cannot check the merged record: %s", path,
 			    enas_error_last());
 		enas_repo_free(repo);
 		return 2;
 	}
-	rc = enas_merge_check(r, path, b->data, b->len, print_diag, NULL);
+	rc = enas_merge_check(r, path, b->data, b->len, tool_print_diag, NULL);
 	if (rc < 0)
 		warnx("%s: cannot check the merged record: %s", path,
 		    enas_error_last());
@@ -142,6 +134,7 @@ main(int argc, char *argv[])
 	const char *path;
 	int ch, to_stdout = 0, rc, status;
 
+	tool_init("enas-merge", argc, argv);
 	while ((ch = getopt_long(argc, argv, "hp", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
@@ -169,7 +162,7 @@ main(int argc, char *argv[])
 	t.buf = in[2].data;
 	t.len = in[2].len;
 
-	rc = enas_merge_records(&out, path, &b, &o, &t, print_diag, NULL);
+	rc = enas_merge_records(&out, path, &b, &o, &t, tool_print_diag, NULL);
 	if (rc == ENAS_ENOMEM)
 		errx(2, "%s: %s", path, enas_error_last());
 	if (rc < 0) {

@@ -19,10 +19,9 @@
 #include "repo.h"
 #include "template.h"
 #include "write.h"
+#include "tool.h"
 
 #define DRAWS 20	/* ids drawn before giving up */
-
-static int colour;
 
 static void
 usage(FILE *fp, int status)
@@ -30,32 +29,6 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: enas-new [-n] [-C dir] [-s site] kind "
 	    "[field=value ...]\n");
 	exit(status);
-}
-
-static void
-print_diag(void *ctx, const struct enas_diag *d)
-{
-	char line[4096];
-	const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
-	char *at;
-
-	(void)ctx;
-	enas_diag_format(line, sizeof(line), d);
-	if (colour && (at = strstr(line, lv)))
-		fprintf(stderr, "%.*s\033[%sm%s\033[0m%s\n", (int)(at - line),
-		    line, d->level == ENAS_WARNING ? "1;35" : "1;31", lv,
-		    at + strlen(lv));
-	else
-		fprintf(stderr, "%s\n", line);
-}
-
-/* Exit 2 with the library's message. */
-static void
-fail(int rc)
-{
-	if (rc == ENAS_ERULES)
-		exit(2);
-	errx(2, "%s", enas_error_last());
 }
 
 /* Whether a record with this id exists in HEAD or the working tree. */
@@ -83,7 +56,7 @@ taken(struct enas_repo *repo, const struct enas_rules *r, const char *id)
 	git_commit_free(commit);
 	enas_buf_free(&path);
 	if (rc < 0)
-		fail(rc);
+		tool_fail(rc);
 	return rc;
 }
 
@@ -147,15 +120,16 @@ check_text(struct enas_buf *path, char *id, struct enas_repo *repo,
 
 	if ((rc = enas_find_place(path, id, r, text->data, text->len,
 	    drawn)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	ch.path = path->data;
 	ch.buf = text->data;
 	ch.len = text->len;
 	ch.mode = 0;
-	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1, print_diag,
-	    NULL) : enas_worktree_check(repo, &ch, 1, print_diag, NULL);
+	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1,
+	    tool_print_diag, NULL) : enas_worktree_check(repo, &ch, 1,
+	    tool_print_diag, NULL);
 	if (rc < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (rc == 0 && strcmp(id, drawn) != 0 && taken(repo, r, id)) {
 		fprintf(stderr, "%s:1:1: error: id: a %s record with the id "
 		    "%s exists already\n", path->data, r->kind, id);
@@ -205,7 +179,7 @@ realign(struct enas_buf *text, char *drawn, struct enas_repo *repo,
 		    enas_buf_puts(&out, drawn) < 0 ||
 		    enas_buf_add(&out, text->data + off + idn->len,
 		    text->len - off - idn->len) < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		enas_buf_free(text);
 		*text = out;
 	}
@@ -274,6 +248,7 @@ main(int argc, char *argv[])
 	size_t nset = 0;
 	int ch_, noedit = 0, commit, rc, i, errors, tries, status = 0;
 
+	tool_init("enas-new", argc, argv);
 	while ((ch_ = getopt_long(argc, argv, "+C:hns:", longopts,
 	    NULL)) != -1) {
 		switch (ch_) {
@@ -314,13 +289,12 @@ main(int argc, char *argv[])
 	}
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
-	colour = isatty(2) && !getenv("NO_COLOR");
 
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	commit = enas_config_bool(repo, "enas.autoCommit", 1);
 	if (commit && (rc = enas_commit_ready(repo)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (!enas_repo_workdir(repo))
 		errx(2, "a bare repository has no working tree");
 	if (commit && git_repository_head_unborn(enas_repo_git(repo)) == 1)
@@ -328,8 +302,8 @@ main(int argc, char *argv[])
 	/* The rules the commit will be checked against. */
 	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
-		fail(rc);
+	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+		tool_fail(rc);
 	if (!(r = enas_checker_rules(c, argv[0])))
 		errx(2, "no kind '%.64s' in %s", argv[0], ENAS_RULES_DIR);
 	if (enas_template_check(r, set, nset) < 0)
@@ -349,7 +323,7 @@ main(int argc, char *argv[])
 			office = site;
 		else if ((rc = enas_config_string(&cfg, repo,
 		    "enas.office")) < 0)
-			fail(rc);
+			tool_fail(rc);
 		else if (rc == 1)
 			office = cfg.data;
 		for (i = 0; !office && (size_t)i < nset; i++)
@@ -368,15 +342,15 @@ main(int argc, char *argv[])
 		draw(drawn, repo, r, office, id_year(r, set, nset));
 	}
 	if ((rc = enas_template(&text, r, drawn, set, nset)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	/* Without the editor, the diagnostics are about the record alone. */
 	if (noedit && ((rc = enas_template_tidy(&final, text.data,
 	    text.len)) < 0 || (rc = enas_buf_add(&text, "", 0)) < 0))
-		fail(rc);
+		tool_fail(rc);
 	if (noedit) {
 		text.len = 0;
 		if (enas_buf_add(&text, final.data, final.len) < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 	}
 
 	/* The editor, until the record passes or the user gives up. */
@@ -384,11 +358,11 @@ main(int argc, char *argv[])
 		if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
 		    enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 		    drawn) < 0)
-			fail(rc < 0 ? rc : ENAS_ENOMEM);
+			tool_fail(rc < 0 ? rc : ENAS_ENOMEM);
 		if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
 		    tmpdir.len + 1, text.data, text.len, 0)) < 0) {
 			enas_tmpdir_remove(tmpdir.data, NULL);
-			fail(rc);
+			tool_fail(rc);
 		}
 	}
 	for (;;) {
@@ -414,7 +388,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if ((rc = enas_template_tidy(&final, text.data, text.len)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (!given)
 		realign(&final, drawn, repo, r, office);
 
@@ -424,7 +398,7 @@ main(int argc, char *argv[])
 			if (!noedit)
 				warnx("your record is kept in %s",
 				    tmpcopy.data);
-			fail(rc);
+			tool_fail(rc);
 		}
 		if (strcmp(id, drawn) != 0 || !taken(repo, r, id))
 			break;
@@ -439,7 +413,7 @@ main(int argc, char *argv[])
 		if ((rc = enas_template(&text, r, drawn, set, nset)) < 0 ||
 		    (rc = enas_template_tidy(&final, text.data,
 		    text.len)) < 0)
-			fail(rc);
+			tool_fail(rc);
 	}
 	if (check_text(&path, id, repo, r, &final, drawn, commit, &tree,
 	    &head) != 0) {
@@ -451,7 +425,7 @@ main(int argc, char *argv[])
 	}
 	if ((rc = enas_write_atomic(enas_repo_workdir(repo), path.data,
 	    final.data, final.len, ENAS_WRITE_NEW)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (commit) {
 		ch.path = path.data;
 		ch.buf = final.data;
@@ -460,7 +434,7 @@ main(int argc, char *argv[])
 		if (enas_buf_printf(&msg, "%s %s: new\n", r->kind, id) < 0 ||
 		    (rc = enas_commit_create(NULL, repo, &tree, &head,
 		    msg.data, &ch, 1)) < 0)
-			fail(rc < 0 ? rc : ENAS_ENOMEM);
+			tool_fail(rc < 0 ? rc : ENAS_ENOMEM);
 	}
 	enas_lock_release(lock);
 	if (!noedit)
@@ -478,7 +452,6 @@ done:
 	enas_buf_free(&cfg);
 	enas_buf_free(&msg);
 	free(set);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+	tool_flush_stdout();
 	return status;
 }

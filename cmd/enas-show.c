@@ -13,6 +13,7 @@
 #include "find.h"
 #include "record.h"
 #include "repo.h"
+#include "tool.h"
 
 #define SHOW_MAX (64 * 1024 * 1024)	/* bytes: far above any record */
 
@@ -21,24 +22,6 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: enas-show [-C dir] [-r rev] id\n");
 	exit(status);
-}
-
-static void
-print_diag(void *ctx, const struct enas_diag *d)
-{
-	char line[4096];
-
-	(void)ctx;
-	enas_diag_format(line, sizeof(line), d);
-	fprintf(stderr, "%s\n", line);
-}
-
-static void
-fail(int rc)
-{
-	if (rc == ENAS_ERULES)
-		exit(2);
-	errx(2, "%s", enas_error_last());
 }
 
 int
@@ -63,6 +46,7 @@ main(int argc, char *argv[])
 	unsigned mode;
 	int ch, rc;
 
+	tool_init("enas-show", argc, argv);
 	while ((ch = getopt_long(argc, argv, "C:hr:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -89,23 +73,23 @@ main(int argc, char *argv[])
 		err(2, "%s", dir);
 
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (!rev && !enas_repo_workdir(repo))
 		rev = "HEAD";	/* a bare repository: what it holds */
 	if ((rc = enas_snapshot_under(&rsnap, repo, rev ? ENAS_COMMIT :
 	    ENAS_WORKTREE, rev, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
-		fail(rc);
+	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+		tool_fail(rc);
 	if (!(r = enas_id_kind(c, id)))
 		errx(2, "'%s' is not the id of any kind in %s%s", id,
 		    rsnap->prefix, ENAS_RULES_DIR);
 	if (rev) {
 		if (git_commit_lookup(&commit, enas_repo_git(repo),
 		    &rsnap->commit) < 0 || git_commit_tree(&tree, commit) < 0)
-			fail(enas_repo_error("cannot read the commit"));
+			tool_fail(enas_repo_error("cannot read the commit"));
 	}
 	if ((rc = enas_find(&path, &mode, &oid, repo, tree, r, id)) < 0)
-		fail(rc);
+		tool_fail(rc);
 	if (rc == 0)
 		errx(1, "no %s record has the id %s%s%s", r->kind, id,
 		    rev ? " at " : "", rev ? rev : "");
@@ -117,7 +101,7 @@ main(int argc, char *argv[])
 		    path.data);
 	if (rev) {
 		if (git_blob_lookup(&blob, enas_repo_git(repo), &oid) < 0)
-			fail(enas_repo_error(path.data));
+			tool_fail(enas_repo_error(path.data));
 		if (fwrite(git_blob_rawcontent(blob), 1,
 		    (size_t)git_blob_rawsize(blob), stdout) !=
 		    (size_t)git_blob_rawsize(blob))
@@ -125,7 +109,7 @@ main(int argc, char *argv[])
 	} else {
 		if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
 		    path.data) < 0)
-			fail(ENAS_ENOMEM);
+			tool_fail(ENAS_ENOMEM);
 		if (enas_file_read(&data, full.data, SHOW_MAX) < 0)
 			errx(2, "%s", enas_error_last());
 		if (fwrite(data.data, 1, data.len, stdout) != data.len)
@@ -140,7 +124,6 @@ main(int argc, char *argv[])
 	enas_buf_free(&path);
 	enas_buf_free(&full);
 	enas_buf_free(&data);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+	tool_flush_stdout();
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "rules.h"
 #include "stats.h"
 #include "suppress.h"
+#include "tool.h"
 
 enum format { TSV, CSV, JSON, TABLE };
 
@@ -30,16 +31,6 @@ usage(FILE *fp, int status)
 	    "[--publish]\n"
 	    "                  [-O tsv|csv|json|table] [--no-header] [-v]\n");
 	exit(status);
-}
-
-static void
-print_diag(void *ctx, const struct enas_diag *d)
-{
-	char line[4096];
-
-	(void)ctx;
-	enas_diag_format(line, sizeof(line), d);
-	fprintf(stderr, "%s\n", line);
 }
 
 static void
@@ -152,20 +143,13 @@ period_name(char buf[ENAS_PERIOD_NAME], const struct enas_stats *st,
 	return buf;
 }
 
-/* TSV: tabs, newlines and backslashes in values are escaped. */
 static void
 tsv_cell(const char *s, int first)
 {
 	if (!first && enas_buf_add(&out, "\t", 1) < 0)
 		nomem();
-	for (; s && *s; s++) {
-		const char *esc = *s == '\t' ? "\\t" : *s == '\n' ? "\\n" :
-		    *s == '\r' ? "\\r" : *s == '\\' ? "\\\\" : NULL;
-
-		if (esc ? enas_buf_puts(&out, esc) < 0 :
-		    enas_buf_add(&out, s, 1) < 0)
-			nomem();
-	}
+	if (s && tool_tsv_cell(&out, s, strlen(s)) < 0)
+		nomem();
 }
 
 /*
@@ -460,6 +444,7 @@ main(int argc, char *argv[])
 	long long k = -1;
 	int ch, header = 1, publish = 0, verbose = 0, rc;
 
+	tool_init("enas-stats", argc, argv);
 	while ((ch = getopt_long(argc, argv, "a:b:C:De:g:hk:MO:p:Qr:s:vWw:Y",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
@@ -577,7 +562,7 @@ main(int argc, char *argv[])
 			errx(2, "--publish: the period asked for is not over "
 			    "yet");
 	}
-	if (enas_stats_run(&st, repo, &q, print_diag, NULL) < 0)
+	if (enas_stats_run(&st, repo, &q, tool_print_diag, NULL) < 0)
 		errx(2, "%s", enas_error_last());
 	if (verbose)
 		fprintf(stderr, "enas-stats: commit %.7s; %zu blobs read, "
@@ -609,7 +594,6 @@ main(int argc, char *argv[])
 	free(q.groups);
 	free(q.sums);
 	free(q.where);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+	tool_flush_stdout();
 	return rc;
 }

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "repo.h"
+#include "tool.h"
 
 #ifndef ENAS_LIBEXECDIR
 #define ENAS_LIBEXECDIR "/usr/local/libexec/enas"
@@ -286,6 +287,8 @@ main(int argc, char *argv[])
 	char exe[PATH_MAX], *slash;
 	ssize_t n;
 
+	/* "enas --version" is ours; "enas check --version" is the tool's. */
+	tool_init("enas", argc > 1 ? 2 : 1, argv);
 	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/'))) {

@@ -105,7 +105,7 @@ _enas() {
 		ls) _enas_reply $'-w\n--where\n-f\n--fields\n-r\n--rev\n-0\n--null\n-C\n-h' ;;
 		log) _enas_reply $'--oneline\n-p\n--patch\n-r\n--rev\n-C\n-h' ;;
 		init) _enas_reply $'--bare\n-h' ;;
-		check) _enas_reply $'--all\n--staged\n-r\n--rev\n--format=text\n--format=json\n-z\n-C\n-h' ;;
+		check) _enas_reply $'--all\n--staged\n-r\n--rev\n-O\n--output\n-0\n--null\n-C\n-h' ;;
 		esac
 		return
 	fi

@@ -1,0 +1,159 @@
+/*
+ * tool.c: the start-up, diagnostics, failure exit, TSV cell and output
+ * check that every enas tool shares (tool.h).
+ */
+#include <err.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "tool.h"
+
+#ifndef ENAS_VERSION
+#define ENAS_VERSION "unknown"
+#endif
+#ifndef ENAS_LOCALEDIR
+#define ENAS_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+const char *tool_progname = "enas";
+int tool_colour;
+int tool_nerrors;
+int tool_nwarnings;
+
+static void (*at_fail)(void *);
+static void *at_fail_arg;
+
+/*
+ * Where the compiled message catalogues (LOCALEDIR/LANG/LC_MESSAGES/
+ * enas.mo) are: ENAS_LOCALEDIR from the environment (tests, a build
+ * tree), else the one the Makefile installs to.
+ */
+static const char *
+locale_dir(void)
+{
+	const char *env = getenv("ENAS_LOCALEDIR");
+
+	return env && *env ? env : ENAS_LOCALEDIR;
+}
+
+void
+tool_init(const char *prog, int argc, char **argv)
+{
+	const char *nc;
+	int i;
+
+	tool_progname = prog;
+	/* err(3) and warn(3) name the program the same way we do. */
+	program_invocation_short_name = (char *)prog;
+	setlocale(LC_MESSAGES, "");
+	setlocale(LC_CTYPE, "");
+	bindtextdomain(ENAS_TEXTDOMAIN, locale_dir());
+	nc = getenv("NO_COLOR");
+	tool_colour = isatty(2) && !(nc && *nc);
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("%s %s\n", prog, ENAS_VERSION);
+			tool_flush_stdout();
+			exit(0);
+		}
+}
+
+void
+tool_print_diag(void *ctx, const struct enas_diag *d)
+{
+	struct enas_diag where = *d;
+	const char *lv = d->level == ENAS_WARNING ? "warning" : "error";
+	char line[4096], head[1280];
+	int n;
+
+	(void)ctx;
+	if (d->level == ENAS_WARNING)
+		tool_nwarnings++;
+	else
+		tool_nerrors++;
+	enas_diag_format(line, sizeof(line), d);
+	/*
+	 * The level word ends the "FILE:LINE:COL: error: " head; its place
+	 * is found from the head alone, never by searching the line (a
+	 * file may be named error.yaml).
+	 */
+	where.field = NULL;
+	where.msg = "";
+	where.hint = NULL;
+	n = enas_diag_format(head, sizeof(head), &where);
+	if (tool_colour && n > (int)strlen(lv) + 2 &&
+	    (size_t)n < sizeof(head) && strncmp(line, head, (size_t)n) == 0) {
+		n -= (int)strlen(lv) + 2;
+		fprintf(stderr, "%.*s\033[%sm%s\033[0m%s\n", n, line,
+		    d->level == ENAS_WARNING ? "1;35" : "1;31", lv,
+		    line + n + strlen(lv));
+	} else
+		fprintf(stderr, "%s\n", line);
+}
+
+void
+tool_at_fail(void (*fn)(void *), void *arg)
+{
+	at_fail = fn;
+	at_fail_arg = arg;
+}
+
+_Noreturn void
+tool_fail(int rc)
+{
+	if (at_fail)
+		at_fail(at_fail_arg);
+	if (rc != ENAS_ERULES)
+		fprintf(stderr, "%s: %s\n", tool_progname, enas_error_last());
+	exit(2);
+}
+
+int
+tool_tsv_cell(struct enas_buf *b, const char *s, size_t n)
+{
+	const char *esc;
+	size_t i, run;
+
+	for (i = 0; i < n; i += run) {
+		for (run = 0; i + run < n && !strchr("\t\n\r\\",
+		    s[i + run]) && s[i + run] != '\0'; run++)
+			;
+		if (run) {
+			if (enas_buf_add(b, s + i, run) < 0)
+				return ENAS_ENOMEM;
+			continue;
+		}
+		switch (s[i]) {
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		default:
+			esc = "\\0";
+		}
+		if (enas_buf_puts(b, esc) < 0)
+			return ENAS_ENOMEM;
+		run = 1;
+	}
+	return 0;
+}
+
+void
+tool_flush_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(2, "standard output");
+}

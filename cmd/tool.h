@@ -1,0 +1,72 @@
+/*
+ * tool.h: what every enas tool shares, linked into each of them: the
+ * start-up (program name, locale, message catalogue, colour, --version),
+ * the one printer of diagnostics, the exit on a failure that is not the
+ * data's, the one TSV cell escaping and the check that standard output
+ * was really written.
+ *
+ * This is cmd/ code: it prints and exits, which lib/ never does.
+ */
+#ifndef ENAS_TOOL_H
+#define ENAS_TOOL_H
+
+#include <stddef.h>
+
+#include "enas.h"
+
+/* The program's name ("enas-check"), as tool_init() was given it. */
+extern const char *tool_progname;
+
+/* 1 when diagnostics on stderr are coloured: a terminal, no NO_COLOR. */
+extern int tool_colour;
+
+/* The errors and warnings tool_print_diag() has printed so far. */
+extern int tool_nerrors;
+extern int tool_nwarnings;
+
+/*
+ * Start a tool: remember prog (used before every message, as err(3)
+ * does), set the locale for messages and character types only (never
+ * numbers or collation: machine output and sorting stay the same in
+ * every locale), bind the "enas" text domain, decide on colour, and
+ * answer --version: when an argument before "--" is exactly
+ * "--version", print "prog VERSION" and exit 0.
+ */
+void tool_init(const char *prog, int argc, char **argv);
+
+/*
+ * The one printer of diagnostics, an enas_diag_fn: one line on stderr
+ * in the form of SPEC §5, the level word coloured when tool_colour is
+ * set.  ctx is unused.  Counts into tool_nerrors and tool_nwarnings.
+ */
+void tool_print_diag(void *ctx, const struct enas_diag *d);
+
+/*
+ * Exit 2 on a failure that is not the data's: print "prog: " and
+ * enas_error_last(), unless rc is ENAS_ERULES (the rules' diagnostics
+ * were printed already).  The function set with tool_at_fail() runs
+ * first.
+ */
+_Noreturn void tool_fail(int rc);
+
+/*
+ * fn(arg) runs before tool_fail() exits, to remove what the tool must
+ * not leave behind (a temporary copy).  One at a time; NULL removes it.
+ */
+void tool_at_fail(void (*fn)(void *), void *arg);
+
+/*
+ * Append s (n bytes, NUL bytes included) to b as one TSV cell: tab,
+ * newline, carriage return, backslash and NUL written as \t \n \r \\
+ * and \0, so that a cell never splits a row or a column.  Returns 0 or
+ * ENAS_ENOMEM.
+ */
+int tool_tsv_cell(struct enas_buf *b, const char *s, size_t n);
+
+/*
+ * Flush standard output and check that everything written to it was
+ * written (a full disk, a closed pipe): exit 2 with a message if not.
+ */
+void tool_flush_stdout(void);
+
+#endif
