@@ -96,7 +96,8 @@ by_id(struct enas_checker *c, const struct enas_snapshot *snap,
 	int rc;
 
 	if (access(arg, F_OK) == 0 || snap->source != ENAS_WORKTREE ||
-	    !(r = enas_id_kind(c, arg)))
+	    !enas_id_safe(arg) || !(r = enas_kinds_of_id(enas_checker_kinds(c),
+	    arg, strlen(arg))))
 		return 0;
 	rc = enas_find(&path, &mode, NULL, snap->repo, NULL, r, arg);
 	if (rc == 1 && (e = enas_snapshot_find(snap, path.data)) &&

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "commit.h"
 #include "diff.h"
 #include "editor.h"
 #include "find.h"
+#include "kinds.h"
 #include "record.h"
 #include "repo.h"
 #include "write.h"
@@ -250,7 +250,7 @@ main(int argc, char *argv[])
 	struct enas_buf full = ENAS_BUF_INIT, base = ENAS_BUF_INIT;
 	struct enas_buf msg = ENAS_BUF_INIT;
 	struct enas_snapshot *rsnap = NULL;
-	struct enas_checker *c = NULL;
+	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
 	struct enas_lock *lock = NULL;
 	struct enas_file_change ch[2];
@@ -301,9 +301,9 @@ main(int argc, char *argv[])
 		errx(2, "the repository has no commits yet; run 'enas init'");
 	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
-	if (!(r = enas_id_kind(c, id)))
+	if (!(r = enas_kinds_of_id(kinds, id, strlen(id))))
 		errx(2, "'%s' is not the id of any kind in %s", id,
 		    ENAS_RULES_DIR);
 	if ((rc = enas_find(&path, &mode, NULL, repo, NULL, r, id)) < 0)
@@ -392,7 +392,7 @@ main(int argc, char *argv[])
 	enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 done:
 	free(oldpath);
-	enas_checker_free(c);
+	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
 	enas_buf_free(&orig);

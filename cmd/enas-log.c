@@ -10,9 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "diff.h"
 #include "find.h"
+#include "kinds.h"
 #include "record.h"
 #include "repo.h"
 #include "tool.h"
@@ -258,7 +258,7 @@ main(int argc, char *argv[])
 	struct version first = { 0, { { 0 } }, ENAS_BUF_INIT, 0 };
 	struct enas_buf hint = ENAS_BUF_INIT;
 	struct enas_snapshot *rsnap = NULL;
-	struct enas_checker *c = NULL;
+	struct enas_kinds *kinds = NULL;
 	git_revwalk *walk = NULL;
 	git_commit *commit = NULL, *parent = NULL, *p0;
 	const char *dir = NULL, *rev = NULL;
@@ -310,9 +310,9 @@ main(int argc, char *argv[])
 	    (size_t)4 << 20);
 	if ((rc = enas_snapshot_under(&rsnap, repo, ENAS_COMMIT, rev,
 	    ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
-	if (!(rules = enas_id_kind(c, id)))
+	if (!(rules = enas_kinds_of_id(kinds, id, strlen(id))))
 		errx(2, "'%s' is not the id of any kind in %s%s", id,
 		    rsnap->prefix, ENAS_RULES_DIR);
 	if (git_commit_lookup(&commit, git, &rsnap->commit) < 0)
@@ -388,7 +388,7 @@ main(int argc, char *argv[])
 	if (rc != GIT_ITEROVER)
 		tool_fail(enas_repo_error("cannot walk the history"));
 	git_revwalk_free(walk);
-	enas_checker_free(c);
+	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
 	enas_buf_free(&cur.path);

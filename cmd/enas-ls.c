@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "diff.h"
 #include "expr.h"
 #include "find.h"
+#include "kinds.h"
 #include "record.h"
 #include "repo.h"
 #include "tool.h"
@@ -113,7 +113,7 @@ main(int argc, char *argv[])
 	struct enas_buf under = ENAS_BUF_INIT, buf = ENAS_BUF_INIT;
 	struct enas_buf line = ENAS_BUF_INIT;
 	struct enas_snapshot *rsnap = NULL, *snap = NULL;
-	struct enas_checker *c = NULL;
+	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
 	struct enas_record *rec;
 	struct enas_expr **exprs;
@@ -168,9 +168,9 @@ main(int argc, char *argv[])
 		rev = "HEAD";
 	if ((rc = enas_snapshot_under(&rsnap, repo, rev ? ENAS_COMMIT :
 	    ENAS_WORKTREE, rev, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
-	if (!(r = enas_checker_rules(c, argv[0])))
+	if (!(r = enas_kinds_find(kinds, argv[0])))
 		errx(2, "no kind '%.64s' in %s%s", argv[0], rsnap->prefix,
 		    ENAS_RULES_DIR);
 	/* sizeof(*p) of an array of pointers: a false positive. */
@@ -277,7 +277,7 @@ main(int argc, char *argv[])
 	free(wheres);
 	free(fields);
 	free(rows);
-	enas_checker_free(c);
+	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_snapshot_free(snap);
 	enas_repo_free(repo);

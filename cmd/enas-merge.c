@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kinds.h"
 #include "merge.h"
 #include "repo.h"
 #include "rules.h"
@@ -95,27 +96,39 @@ fail:
 static int
 check_result(const char *path, const struct enas_buf *b)
 {
+	struct enas_snapshot *snap = NULL;
+	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
-	struct enas_rules *r = NULL;
+	const struct enas_rules *r = NULL;
 	int rc;
 
+	/* The rules as they stand: the working tree's, or HEAD's if bare. */
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0 ||
-	    (rc = enas_merge_rules(&r, repo, path, tool_print_diag,
-	    NULL)) < 0) {
-		if (rc != ENAS_ERULES)
-			warnx("%s: cannot check the merged record: %s", path,
-			    enas_error_last());
-		enas_repo_free(repo);
-		return 2;
+	    (rc = enas_snapshot_under(&snap, repo, enas_repo_workdir(repo) ?
+	    ENAS_WORKTREE : ENAS_COMMIT, NULL, ENAS_RULES_DIR)) < 0 ||
+	    (rc = enas_kinds_load(&kinds, snap, NULL, NULL)) < 0)
+		goto out;
+	r = enas_kinds_of_path(kinds, path);
+	if (!r && enas_kinds_errors(kinds) && strncmp(path, ENAS_RULES_DIR "/",
+	    strlen(ENAS_RULES_DIR "/")) != 0 && strncmp(path,
+	    ENAS_RECORDS_DIR "/", strlen(ENAS_RECORDS_DIR "/")) == 0) {
+		/* Say what is broken: the record's kind may be in it. */
+		enas_kinds_free(kinds);
+		if ((rc = enas_kinds_load(&kinds, snap, tool_print_diag,
+		    NULL)) == 0)
+			rc = ENAS_ERULES;
+		goto out;
 	}
 	rc = enas_merge_check(r, path, b->data, b->len, tool_print_diag, NULL);
-	if (rc < 0)
-		warnx("%s: cannot check the merged record: %s", path,
-		    enas_error_last());
-	else if (rc > 0)
+	if (rc > 0)
 		fprintf(stderr, "enas-merge: %s: the merged record breaks the "
 		    "rules; fix it, then git add it\n", path);
-	enas_rules_free(r);
+out:
+	if (rc < 0 && rc != ENAS_ERULES)
+		warnx("%s: cannot check the merged record: %s", path,
+		    enas_error_last());
+	enas_kinds_free(kinds);
+	enas_snapshot_free(snap);
 	enas_repo_free(repo);
 	return rc < 0 ? 2 : rc > 0;
 }

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "commit.h"
 #include "editor.h"
 #include "find.h"
+#include "kinds.h"
 #include "record.h"
 #include "remote.h"
 #include "repo.h"
@@ -237,7 +237,7 @@ main(int argc, char *argv[])
 	struct enas_buf msg = ENAS_BUF_INIT;
 	struct enas_setting *set;
 	struct enas_snapshot *rsnap = NULL;
-	struct enas_checker *c = NULL;
+	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
 	struct enas_lock *lock = NULL;
 	const struct enas_rules *r;
@@ -302,9 +302,9 @@ main(int argc, char *argv[])
 	/* The rules the commit will be checked against. */
 	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
-	if (!(r = enas_checker_rules(c, argv[0])))
+	if (!(r = enas_kinds_find(kinds, argv[0])))
 		errx(2, "no kind '%.64s' in %s", argv[0], ENAS_RULES_DIR);
 	if (enas_template_check(r, set, nset) < 0)
 		errx(2, "%s", enas_error_last());
@@ -441,7 +441,7 @@ main(int argc, char *argv[])
 		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 	printf("%s\n", id);
 done:
-	enas_checker_free(c);
+	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
 	enas_buf_free(&text);

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "find.h"
+#include "kinds.h"
 #include "record.h"
 #include "repo.h"
 #include "tool.h"
@@ -35,7 +35,7 @@ main(int argc, char *argv[])
 	struct enas_buf path = ENAS_BUF_INIT, full = ENAS_BUF_INIT;
 	struct enas_buf data = ENAS_BUF_INIT;
 	struct enas_snapshot *rsnap = NULL;
-	struct enas_checker *c = NULL;
+	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
 	const struct enas_rules *r;
 	const char *dir = NULL, *rev = NULL, *id;
@@ -78,9 +78,9 @@ main(int argc, char *argv[])
 		rev = "HEAD";	/* a bare repository: what it holds */
 	if ((rc = enas_snapshot_under(&rsnap, repo, rev ? ENAS_COMMIT :
 	    ENAS_WORKTREE, rev, ENAS_RULES_DIR)) < 0 ||
-	    (rc = enas_checker_new(&c, rsnap, tool_print_diag, NULL)) < 0)
+	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
-	if (!(r = enas_id_kind(c, id)))
+	if (!(r = enas_kinds_of_id(kinds, id, strlen(id))))
 		errx(2, "'%s' is not the id of any kind in %s%s", id,
 		    rsnap->prefix, ENAS_RULES_DIR);
 	if (rev) {
@@ -118,7 +118,7 @@ main(int argc, char *argv[])
 	git_blob_free(blob);
 	git_tree_free(tree);
 	git_commit_free(commit);
-	enas_checker_free(c);
+	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
 	enas_buf_free(&path);

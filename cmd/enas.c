@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "kinds.h"
 #include "repo.h"
 #include "tool.h"
 
@@ -211,7 +211,7 @@ static int
 complete(int argc, char **argv)
 {
 	struct enas_snapshot *rsnap = NULL, *snap = NULL;
-	struct enas_checker *c = NULL;
+	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
 	const struct enas_rules *r = NULL;
 	const struct enas_field *f;
@@ -234,13 +234,13 @@ complete(int argc, char **argv)
 	if (enas_repo_open(&repo, NULL, 0) < 0 ||
 	    enas_snapshot_under(&rsnap, repo, enas_repo_workdir(repo) ?
 	    ENAS_WORKTREE : ENAS_COMMIT, NULL, ENAS_RULES_DIR) < 0 ||
-	    enas_checker_new(&c, rsnap, NULL, NULL) < 0)
+	    enas_kinds_load(&kinds, rsnap, NULL, NULL) < 0)
 		goto out;
 	if (argc > 1)
-		r = enas_checker_rules(c, argv[1]);
+		r = enas_kinds_find(kinds, argv[1]);
 	if (strcmp(argv[0], "kinds") == 0) {
-		for (k = 0; k < enas_checker_nkinds(c); k++)
-			printf("%s\n", enas_checker_kind(c, k)->kind);
+		for (k = 0; k < enas_kinds_count(kinds); k++)
+			printf("%s\n", enas_kinds_at(kinds, k)->kind);
 	} else if (strcmp(argv[0], "fields") == 0 && r) {
 		for (i = 0; i < r->nfields; i++)
 			printf("%s\n", r->fields[i].path);
@@ -251,12 +251,12 @@ complete(int argc, char **argv)
 		if (f->type == ENAS_BOOL)
 			printf("true\nfalse\n");
 	} else if (strcmp(argv[0], "ids") == 0) {
-		for (k = 0; k < enas_checker_nkinds(c); k++) {
-			if (r && enas_checker_kind(c, k) != r)
+		for (k = 0; k < enas_kinds_count(kinds); k++) {
+			if (r && enas_kinds_at(kinds, k) != r)
 				continue;
 			under.len = 0;
 			if (enas_buf_printf(&under, "%s/%s", ENAS_RECORDS_DIR,
-			    enas_checker_kind(c, k)->dir) < 0 ||
+			    enas_kinds_at(kinds, k)->dir) < 0 ||
 			    enas_snapshot_under(&snap, repo,
 			    enas_repo_workdir(repo) ? ENAS_WORKTREE :
 			    ENAS_COMMIT, NULL, under.data) < 0)
@@ -275,7 +275,7 @@ complete(int argc, char **argv)
 out:
 	enas_buf_free(&under);
 	enas_snapshot_free(snap);
-	enas_checker_free(c);
+	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
 	return fflush(stdout) == EOF ? 2 : 0;

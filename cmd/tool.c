@@ -114,6 +114,21 @@ tool_fail(int rc)
 }
 
 int
+tool_kinds(struct enas_kinds **out, const struct enas_snapshot *snap)
+{
+	int rc;
+
+	if ((rc = enas_kinds_load(out, snap, tool_print_diag, NULL)) < 0)
+		return rc;
+	if (enas_kinds_errors(*out)) {
+		enas_kinds_free(*out);
+		*out = NULL;
+		return ENAS_ERULES;
+	}
+	return 0;
+}
+
+int
 tool_tsv_cell(struct enas_buf *b, const char *s, size_t n)
 {
 	const char *esc;

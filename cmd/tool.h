@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "enas.h"
+#include "kinds.h"
 
 /* The program's name ("enas-check"), as tool_init() was given it. */
 extern const char *tool_progname;
@@ -54,6 +55,14 @@ _Noreturn void tool_fail(int rc);
  * not leave behind (a temporary copy).  One at a time; NULL removes it.
  */
 void tool_at_fail(void (*fn)(void *), void *arg);
+
+/*
+ * The kinds of snap (lib/kinds), the rules' problems printed with
+ * tool_print_diag(): 0 with *out, or ENAS_ERULES when some rules file
+ * is not sound (a tool works only with a sound set), or another
+ * negative status.
+ */
+int tool_kinds(struct enas_kinds **out, const struct enas_snapshot *snap);
 
 /*
  * Append s (n bytes, NUL bytes included) to b as one TSV cell: tab,

@@ -18,7 +18,7 @@ struct uval {
 };
 
 struct kind {
-	struct enas_rules *rules;
+	const struct enas_rules *rules;
 	char *prefix;		/* "records/cases/" */
 	int has_unique;
 	int checked;		/* some record of it was checked */
@@ -29,14 +29,14 @@ struct enas_checker {
 	const struct enas_snapshot *snap;
 	enas_diag_fn fn;
 	void *ctx;
-	struct kind *kinds;
+	struct enas_kinds *set;	/* the snapshot's kinds (lib/kinds) */
+	struct kind *kinds;	/* what the checker keeps of each */
 	size_t nkinds;
 	int errors;
 	char *done;		/* per entry: checked already */
 	struct uval *uvals;
 	size_t nuvals, cap;
 	struct enas_buf buf;
-	struct enas_buf broken;	/* "\0kind\0" of each broken rules file */
 	char **dirs;		/* every directory of the snapshot, sorted */
 	size_t ndirs;
 	int dirs_built;
@@ -79,115 +79,40 @@ stem(const char *path, char *buf, size_t size)
 	return buf;
 }
 
-/* Whether kind's rules file was there but broken (reported already). */
+/*
+ * The kinds of the snapshot, and for each what the checker keeps: its
+ * directory's prefix, whether it has unique fields.  Rules that are not
+ * all sound are ENAS_ERULES: no record is checked against half a set.
+ */
 static int
-is_broken(const struct enas_checker *c, const char *kind)
+load_kinds(struct enas_checker *c)
 {
-	size_t i, n = strlen(kind);
-
-	for (i = 0; i + n + 2 <= c->broken.len; i++)
-		if (c->broken.data[i] == '\0' &&
-		    memcmp(c->broken.data + i + 1, kind, n) == 0 &&
-		    c->broken.data[i + n + 1] == '\0')
-			return 1;
-	return 0;
-}
-
-static int
-load_rules(struct enas_checker *c)
-{
-	const struct enas_snapshot *s = c->snap;
-	const struct enas_entry *e;
-	struct enas_rules *r;
+	const struct enas_rules *r;
 	struct enas_buf name = ENAS_BUF_INIT;
-	char want[128];
-	size_t i, j, plen = strlen(ENAS_RULES_DIR "/");
-	int rc = 0, broken = 0;
+	size_t i, j, n;
+	int rc;
 
-	for (i = 0; i < s->n; i++) {
-		e = &s->entries[i];
-		if (strncmp(e->path, ENAS_RULES_DIR "/", plen) != 0 ||
-		    strchr(e->path + plen, '/') || !ends_with(e->path, ".yaml"))
-			continue;
-		name.len = 0;
-		if ((rc = enas_buf_printf(&name, "%s%s", s->prefix,
-		    e->path)) < 0)
-			goto out;
-		if ((rc = enas_snapshot_read(s, e, &c->buf,
-		    ENAS_RECORD_MAX + 1)) < 0) {
-			if (rc != ENAS_EDATA)
-				goto out;
-			/* A link or the like: broken, as a bad rules file is. */
-			enas_diag_report(counting, c, name.data, 0, 0,
-			    ENAS_ERROR, NULL, NULL, "%s", enas_error_last());
-		} else {
-			rc = enas_rules_load(&r, c->buf.data, c->buf.len,
-			    name.data, counting, c);
-			if (rc == ENAS_ENOMEM)
-				goto out;
-		}
-		if (rc < 0) {
-			broken = 1;
-			if (enas_buf_add(&c->broken, "", 1) < 0 ||
-			    enas_buf_puts(&c->broken, stem(e->path, want,
-			    sizeof(want))) < 0 || enas_buf_add(&c->broken, "",
-			    1) < 0) {
-				rc = ENAS_ENOMEM;
-				goto out;
-			}
-			continue;
-		}
-		if (strcmp(stem(e->path, want, sizeof(want)), r->kind) != 0) {
-			enas_diag_report(counting, c, name.data, 1, 1,
-			    ENAS_ERROR, "kind", NULL, "'%s' differs from the "
-			    "file name %s.yaml", r->kind, want);
-			broken = 1;
-		}
-		c->kinds[c->nkinds++].rules = r;
+	if ((rc = enas_kinds_load(&c->set, c->snap, counting, c)) < 0)
+		return rc;
+	if (enas_kinds_errors(c->set))
+		return ENAS_ERULES;
+	n = enas_kinds_count(c->set);
+	if (!(c->kinds = enas_calloc(n + 1, sizeof(*c->kinds))))
+		return ENAS_ENOMEM;
+	for (i = 0; i < n; i++, c->nkinds++) {
+		r = c->kinds[i].rules = enas_kinds_at(c->set, i);
 		name.len = 0;
 		if ((rc = enas_buf_printf(&name, ENAS_RECORDS_DIR "/%s/",
 		    r->dir)) < 0)
-			goto out;
-		if (!(c->kinds[c->nkinds - 1].prefix = enas_strdup(name.data)))
-			goto nomem;
-	}
-	if (!c->nkinds && !broken) {
-		enas_diag_report(counting, c, ENAS_RULES_DIR, 0, 0, ENAS_ERROR,
-		    NULL, NULL, "no rules in %s%s: this is not a records "
-		    "repository (run 'enas init')", s->prefix, ENAS_RULES_DIR);
-		broken = 1;
-	}
-	/* Kinds must not share a directory, and refs must name a kind. */
-	for (i = 0; i < c->nkinds; i++) {
-		r = c->kinds[i].rules;
-		for (j = 0; j < i; j++)
-			if (strcmp(c->kinds[j].rules->dir, r->dir) == 0) {
-				enas_diag_report(counting, c, r->file, 1, 1,
-				    ENAS_ERROR, "dir", NULL, "'%s' is also the "
-				    "directory of %s", r->dir,
-				    c->kinds[j].rules->file);
-				broken = 1;
-			}
-		for (j = 0; j < r->nfields; j++) {
+			break;
+		if (!(c->kinds[i].prefix = enas_strdup(name.data))) {
+			rc = ENAS_ENOMEM;
+			break;
+		}
+		for (j = 0; j < r->nfields; j++)
 			c->kinds[i].has_unique |= r->fields[j].unique &&
 			    strcmp(r->fields[j].path, "id") != 0;
-			if (r->fields[j].ref &&
-			    !enas_checker_rules(c, r->fields[j].ref) &&
-			    !is_broken(c, r->fields[j].ref)) {
-				enas_diag_report(counting, c, r->file,
-				    r->fields[j].line, r->fields[j].col,
-				    ENAS_ERROR, r->fields[j].path, NULL,
-				    "ref: there are no rules for a kind '%s'",
-				    r->fields[j].ref);
-				broken = 1;
-			}
-		}
 	}
-	rc = broken ? ENAS_ERULES : 0;
-	goto out;
-nomem:
-	rc = ENAS_ENOMEM;
-out:
 	enas_buf_free(&name);
 	return rc;
 }
@@ -205,12 +130,11 @@ enas_checker_new(struct enas_checker **out, const struct enas_snapshot *snap,
 	c->snap = snap;
 	c->fn = fn;
 	c->ctx = ctx;
-	if (!(c->kinds = enas_calloc(snap->n + 1, sizeof(*c->kinds))) ||
-	    !(c->done = enas_calloc(snap->n + 1, 1))) {
+	if (!(c->done = enas_calloc(snap->n + 1, 1))) {
 		enas_checker_free(c);
 		return ENAS_ENOMEM;
 	}
-	if ((rc = load_rules(c)) < 0) {
+	if ((rc = load_kinds(c)) < 0) {
 		enas_checker_free(c);
 		return rc;
 	}
@@ -225,10 +149,9 @@ enas_checker_free(struct enas_checker *c)
 
 	if (!c)
 		return;
-	for (i = 0; c->kinds && i < c->nkinds; i++) {
-		enas_rules_free(c->kinds[i].rules);
+	for (i = 0; c->kinds && i < c->nkinds; i++)
 		free(c->kinds[i].prefix);
-	}
+	enas_kinds_free(c->set);
 	for (i = 0; i < c->nuvals; i++) {
 		free(c->uvals[i].value);
 		free(c->uvals[i].file);
@@ -237,43 +160,35 @@ enas_checker_free(struct enas_checker *c)
 	free(c->kinds);
 	free(c->done);
 	enas_buf_free(&c->buf);
-	enas_buf_free(&c->broken);
 	for (i = 0; i < c->ndirs; i++)
 		free(c->dirs[i]);
 	free(c->dirs);
 	free(c);
 }
 
+/* What the checker keeps of the kind r (NULL: none). */
 static struct kind *
-find_kind(const struct enas_checker *c, const char *name)
+keep(const struct enas_checker *c, const struct enas_rules *r)
 {
 	size_t i;
 
-	for (i = 0; i < c->nkinds; i++)
-		if (strcmp(c->kinds[i].rules->kind, name) == 0 ||
-		    strcmp(c->kinds[i].rules->dir, name) == 0)
+	for (i = 0; r && i < c->nkinds; i++)
+		if (c->kinds[i].rules == r)
 			return &c->kinds[i];
 	return NULL;
 }
 
-const struct enas_rules *
-enas_checker_rules(const struct enas_checker *c, const char *name)
+/* A kind by its name or its directory. */
+static struct kind *
+find_kind(const struct enas_checker *c, const char *name)
 {
-	struct kind *k = find_kind(c, name);
-
-	return k ? k->rules : NULL;
+	return keep(c, enas_kinds_find(c->set, name));
 }
 
-size_t
-enas_checker_nkinds(const struct enas_checker *c)
+const struct enas_kinds *
+enas_checker_kinds(const struct enas_checker *c)
 {
-	return c->nkinds;
-}
-
-const struct enas_rules *
-enas_checker_kind(const struct enas_checker *c, size_t i)
-{
-	return i < c->nkinds ? c->kinds[i].rules : NULL;
+	return c->set;
 }
 
 int
@@ -286,13 +201,7 @@ enas_checker_errors(const struct enas_checker *c)
 static struct kind *
 kind_of_path(const struct enas_checker *c, const char *path)
 {
-	size_t i;
-
-	for (i = 0; i < c->nkinds; i++)
-		if (strncmp(path, c->kinds[i].prefix,
-		    strlen(c->kinds[i].prefix)) == 0)
-			return &c->kinds[i];
-	return NULL;
+	return keep(c, enas_kinds_of_path(c->set, path));
 }
 
 static int
@@ -582,7 +491,7 @@ check_record(struct enas_checker *c, struct kind *k,
 		if (!r->fields[i].ref)
 			continue;
 		ref.f = &r->fields[i];
-		/* load_rules() refused rules whose refs name no kind. */
+		/* Rules whose refs name no kind were refused. */
 		if (!(ref.target = find_kind(c, ref.f->ref)))
 			continue;
 		enas_node_each(rec->root, ref.f->path, check_ref, &ref);
@@ -603,14 +512,10 @@ static struct kind *
 kind_of_record(const struct enas_checker *c, const struct enas_record *rec)
 {
 	const struct enas_node *id = enas_node_get(rec->root, "id");
-	size_t i;
 
 	if (!id || id->type != ENAS_SCALAR)
 		return NULL;
-	for (i = 0; i < c->nkinds; i++)
-		if (enas_rules_id_ok(c->kinds[i].rules, id->value, id->len))
-			return &c->kinds[i];
-	return NULL;
+	return keep(c, enas_kinds_of_id(c->set, id->value, id->len));
 }
 
 int

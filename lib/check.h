@@ -8,14 +8,15 @@
 #define ENAS_CHECK_H
 
 #include "enas.h"
+#include "kinds.h"
 #include "repo.h"
 #include "rules.h"
 
 struct enas_checker;
 
 /*
- * A checker for snap, which it borrows.  It loads every rules file of
- * the snapshot; any problem there is reported through fn and
+ * A checker for snap, which it borrows.  It loads the kinds of the
+ * snapshot (lib/kinds); any problem there is reported through fn and
  * ENAS_ERULES is returned with *out NULL.
  */
 int enas_checker_new(struct enas_checker **out,
@@ -23,14 +24,8 @@ int enas_checker_new(struct enas_checker **out,
 
 void enas_checker_free(struct enas_checker *c);
 
-/* The rules of a kind, by its name or its directory, or NULL. */
-const struct enas_rules *enas_checker_rules(const struct enas_checker *c,
-    const char *kind);
-
-/* The number of kinds, and the i-th kind's rules. */
-size_t enas_checker_nkinds(const struct enas_checker *c);
-const struct enas_rules *enas_checker_kind(const struct enas_checker *c,
-    size_t i);
+/* The kinds the checker checks against; they live as long as c. */
+const struct enas_kinds *enas_checker_kinds(const struct enas_checker *c);
 
 /*
  * Check one file of the snapshot.  Problems are reported; the return is

@@ -28,22 +28,6 @@ enas_id_safe(const char *id)
 	return 1;
 }
 
-const struct enas_rules *
-enas_id_kind(const struct enas_checker *c, const char *id)
-{
-	const struct enas_rules *r;
-	size_t i;
-
-	if (!enas_id_safe(id))
-		return NULL;
-	for (i = 0; i < enas_checker_nkinds(c); i++) {
-		r = enas_checker_kind(c, i);
-		if (enas_rules_id_ok(r, id, strlen(id)))
-			return r;
-	}
-	return NULL;
-}
-
 int
 enas_id_year(const char *id)
 {

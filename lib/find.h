@@ -12,7 +12,6 @@
 
 #include <git2.h>
 
-#include "check.h"
 #include "repo.h"
 #include "rules.h"
 
@@ -24,13 +23,6 @@
  * whatever the rules' id patterns allow.
  */
 int enas_id_safe(const char *id);
-
-/*
- * The rules of the kind whose id pattern id matches (the first, in the
- * order of c's kinds), or NULL when none does or id is not safe.
- */
-const struct enas_rules *enas_id_kind(const struct enas_checker *c,
-    const char *id);
 
 /*
  * The year an id carries: its first run of exactly four digits that

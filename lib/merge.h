@@ -68,16 +68,6 @@ int enas_merge_text(struct enas_buf *out,
     const struct enas_merge_input *theirs);
 
 /*
- * The rules that govern the file at path (from the top of the
- * repository, "records/cases/2024/X.yaml"), read from the working tree
- * of repo, or from HEAD in a bare repository.  *out is NULL (and 0 is
- * returned) when path is in no kind's directory.  A broken rules file
- * is reported through fn and gives ENAS_ERULES.
- */
-int enas_merge_rules(struct enas_rules **out, struct enas_repo *repo,
-    const char *path, enas_diag_fn fn, void *ctx);
-
-/*
  * Check a merged record (buf, len bytes) named path on its own: the
  * YAML subset, the kind's rules r, and that its id is its file name.
  * Rules that span records (ref, unique, duplicate ids) are left to the
