@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "date.h"
 #include "editor.h"
 #include "find.h"
 #include "kinds.h"

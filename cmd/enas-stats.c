@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "period.h"
 #include "repo.h"
 #include "rules.h"

@@ -6,55 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date.h"
 #include "period.h"
-#include "rules.h"
-
-/* Year, month (1-12) and day of a date (Howard Hinnant's algorithm). */
-static void
-civil(long long day, int *y, int *m, int *d)
-{
-	long long z = day + 719468, era, yy;
-	unsigned doe, yoe, doy, mp;
-
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (long long)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yy + (*m <= 2));
-}
-
-/* Days since 1970 of a valid date. */
-static long long
-ymd(int y, int m, int d)
-{
-	long long era, yy = y - (m <= 2);
-	unsigned yoe, doy, doe;
-
-	era = (yy >= 0 ? yy : yy - 399) / 400;
-	yoe = (unsigned)(yy - era * 400);
-	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-/* 0 for Monday to 6 for Sunday; 1970-01-01 was a Thursday. */
-static int
-weekday(long long day)
-{
-	return (int)(((day + 3) % 7 + 7) % 7);
-}
 
 /* The Monday of ISO week 1 of year y. */
 static long long
 week1(int y)
 {
-	long long jan4 = ymd(y, 1, 4);
+	long long jan4 = enas_date_from_ymd(y, 1, 4);
 
-	return jan4 - weekday(jan4);
+	return jan4 - enas_date_weekday(jan4);
 }
 
 long long
@@ -64,16 +25,16 @@ enas_period_start(enum enas_interval iv, long long day)
 
 	switch (iv) {
 	case ENAS_WEEK:
-		return day - weekday(day);
+		return day - enas_date_weekday(day);
 	case ENAS_MONTH:
-		civil(day, &y, &m, &d);
-		return ymd(y, m, 1);
+		enas_date_to_ymd(day, &y, &m, &d);
+		return enas_date_from_ymd(y, m, 1);
 	case ENAS_QUARTER:
-		civil(day, &y, &m, &d);
-		return ymd(y, (m - 1) / 3 * 3 + 1, 1);
+		enas_date_to_ymd(day, &y, &m, &d);
+		return enas_date_from_ymd(y, (m - 1) / 3 * 3 + 1, 1);
 	case ENAS_YEAR:
-		civil(day, &y, &m, &d);
-		return ymd(y, 1, 1);
+		enas_date_to_ymd(day, &y, &m, &d);
+		return enas_date_from_ymd(y, 1, 1);
 	default:
 		return day;
 	}
@@ -88,15 +49,17 @@ enas_period_next(enum enas_interval iv, long long start)
 	case ENAS_WEEK:
 		return start + 7;
 	case ENAS_MONTH:
-		civil(start, &y, &m, &d);
-		return m == 12 ? ymd(y + 1, 1, 1) : ymd(y, m + 1, 1);
+		enas_date_to_ymd(start, &y, &m, &d);
+		return m == 12 ? enas_date_from_ymd(y + 1, 1, 1) :
+		    enas_date_from_ymd(y, m + 1, 1);
 	case ENAS_QUARTER:
-		civil(start, &y, &m, &d);
+		enas_date_to_ymd(start, &y, &m, &d);
 		m = (m - 1) / 3 * 3 + 4;
-		return m > 12 ? ymd(y + 1, 1, 1) : ymd(y, m, 1);
+		return m > 12 ? enas_date_from_ymd(y + 1, 1, 1) :
+		    enas_date_from_ymd(y, m, 1);
 	case ENAS_YEAR:
-		civil(start, &y, &m, &d);
-		return ymd(y + 1, 1, 1);
+		enas_date_to_ymd(start, &y, &m, &d);
+		return enas_date_from_ymd(y + 1, 1, 1);
 	default:
 		return start + 1;
 	}
@@ -111,21 +74,21 @@ enas_period_name(char buf[ENAS_PERIOD_NAME], enum enas_interval iv,
 
 	switch (iv) {
 	case ENAS_WEEK:
-		mon = day - weekday(day);
-		civil(mon + 3, &y, &m, &d);
+		mon = day - enas_date_weekday(day);
+		enas_date_to_ymd(mon + 3, &y, &m, &d);
 		snprintf(buf, ENAS_PERIOD_NAME, "%04d-W%02d", y,
 		    (int)((mon - week1(y)) / 7 + 1));
 		return;
 	case ENAS_MONTH:
-		civil(day, &y, &m, &d);
+		enas_date_to_ymd(day, &y, &m, &d);
 		snprintf(buf, ENAS_PERIOD_NAME, "%04d-%02d", y, m);
 		return;
 	case ENAS_QUARTER:
-		civil(day, &y, &m, &d);
+		enas_date_to_ymd(day, &y, &m, &d);
 		snprintf(buf, ENAS_PERIOD_NAME, "%04dQ%d", y, (m - 1) / 3 + 1);
 		return;
 	case ENAS_YEAR:
-		civil(day, &y, &m, &d);
+		enas_date_to_ymd(day, &y, &m, &d);
 		snprintf(buf, ENAS_PERIOD_NAME, "%04d", y);
 		return;
 	default:
@@ -162,15 +125,15 @@ enas_period_parse(long long *begin, long long *end, enum enas_interval *iv,
 		return -1;
 	if (len == 4) {
 		kind = ENAS_YEAR;
-		b = ymd(y, 1, 1);
+		b = enas_date_from_ymd(y, 1, 1);
 	} else if (len == 6 && s[4] == 'Q' && digits(s + 5, 1, &n) == 0 &&
 	    n >= 1 && n <= 4) {
 		kind = ENAS_QUARTER;
-		b = ymd(y, (n - 1) * 3 + 1, 1);
+		b = enas_date_from_ymd(y, (n - 1) * 3 + 1, 1);
 	} else if (len == 7 && s[4] == '-' && digits(s + 5, 2, &n) == 0 &&
 	    n >= 1 && n <= 12) {
 		kind = ENAS_MONTH;
-		b = ymd(y, n, 1);
+		b = enas_date_from_ymd(y, n, 1);
 	} else if (len == 8 && s[4] == '-' && s[5] == 'W' &&
 	    digits(s + 6, 2, &n) == 0 && n >= 1) {
 		kind = ENAS_WEEK;

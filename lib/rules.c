@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "expr.h"
 #include "pattern.h"
 #include "rules.h"
@@ -37,80 +38,6 @@ static const char *const keywords[] = {
 static const char *const types[] = {
 	"text", "int", "date", "bool", "list", NULL
 };
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long long
-days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-long long
-enas_date_parse(const char *s, size_t len)
-{
-	static const unsigned mdays[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	unsigned y, m, d, max;
-	size_t i;
-
-	if (len != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return -1;
-	y = (unsigned)((s[0] - '0') * 1000 + (s[1] - '0') * 100 +
-	    (s[2] - '0') * 10 + (s[3] - '0'));
-	m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
-	d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return -1;
-	max = mdays[m - 1];
-	if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		max = 29;
-	if (d > max)
-		return -1;
-	return days_from_civil(y, m, d);
-}
-
-void
-enas_date_format(char buf[11], long long days)
-{
-	long long z = days + 719468, era, y;
-	unsigned doe, yoe, doy, mp, d, m;
-
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = (long long)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)((y % 10000 + 10000) % 10000),
-	    m % 100u, d % 100u);
-}
-
-long long
-enas_date_today(void)
-{
-	struct tm tm;
-	time_t t = time(NULL);
-
-	if (!localtime_r(&t, &tm))
-		return 0;
-	return days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
-	    (unsigned)tm.tm_mday);
-}
 
 int
 enas_int_parse(long long *out, const char *s, size_t len)

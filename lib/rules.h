@@ -5,6 +5,7 @@
 #ifndef ENAS_RULES_H
 #define ENAS_RULES_H
 
+#include "date.h"	/* dates as days since 1970 */
 #include "enas.h"
 #include "record.h"
 
@@ -103,16 +104,7 @@ int enas_rules_check(const struct enas_rules *r,
 int enas_rules_record_path(struct enas_buf *b, const struct enas_rules *r,
     const struct enas_record *rec);
 
-/* Days since 1970-01-01 for a valid YYYY-MM-DD of len bytes, or -1. */
-long long enas_date_parse(const char *s, size_t len);
-
 /* Parse a decimal int of len bytes into *out; 0 ok, -1 if not one. */
 int enas_int_parse(long long *out, const char *s, size_t len);
-
-/* Today's date in days since 1970, in local time. */
-long long enas_date_today(void);
-
-/* Write days since 1970 as YYYY-MM-DD into buf[11]. */
-void enas_date_format(char buf[11], long long days);
 
 #endif

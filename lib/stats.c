@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "blobcache.h"
+#include "date.h"
 #include "expr.h"
 #include "fastrec.h"
 #include "record.h"

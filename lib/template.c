@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "diff.h"
 #include "record.h"
 #include "template.h"

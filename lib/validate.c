@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "expr.h"
 #include "pattern.h"
 #include "rules.h"
