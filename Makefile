@@ -86,7 +86,7 @@ $(BUILD)/%: cmd/%.c $(TOOL_OBJ) $(BUILD)/libenas.a $(HEADERS) cmd/tool.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(TOOL_OBJ) $(BUILD)/libenas.a \
 	    $(ALL_LDFLAGS) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libenas.a $(HEADERS)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libenas.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libenas.a $(ALL_LDFLAGS) $(PKG_LIBS)
 

@@ -14,30 +14,7 @@
 #include "record.h"
 #include "template.h"
 
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%s %d - ", cond ? "ok" : "not ok", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-static void
-is(const char *want, const char *got, const char *what)
-{
-	ok(strcmp(want, got) == 0, "%s", what);
-	if (strcmp(want, got) != 0)
-		printf("# want: %s\n#  got: %s\n", want, got);
-}
+#include "tap.h"
 
 static struct enas_record *
 record(const char *text)
@@ -153,6 +130,5 @@ main(void)
 	    enas_id_year("bayti") == -1 && enas_id_year("X-20245") == -1,
 	    "the year of an id");
 
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

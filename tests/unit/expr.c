@@ -16,22 +16,7 @@
 #include "pattern.h"
 #include "record.h"
 
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%s %d - ", cond ? "ok" : "not ok", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static void
 diag_print(void *ctx, const struct enas_diag *d)
@@ -543,6 +528,5 @@ main(void)
 	enas_record_free(a);
 	enas_record_free(b);
 	enas_record_free(c);
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

@@ -15,22 +15,7 @@
 #include "fastrec.h"
 #include "record.h"
 
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%s %d - ", cond ? "ok" : "not ok", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static unsigned long long seed = 0x2545f4914f6cdd1dULL;
 
@@ -200,6 +185,5 @@ main(void)
 	ok(enas_fastrec_parse(f, "a: b\na: c\n", 10, &t) == NULL,
 	    "a duplicate key: declined");
 	enas_fastrec_free(f);
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

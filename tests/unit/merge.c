@@ -24,29 +24,11 @@
 #include "record.h"
 #include "rules.h"
 
+#include "tap.h"
+
 /* ENAS_FUZZ_CASES and ENAS_FUZZ_SEED change the run. */
 #define CASES 1000
 #define PATH "records/cases/2024/NDR-2024-7K3QP.yaml"
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /* splitmix64: a small seeded generator, the same on every machine. */
 static uint64_t rng;
@@ -949,6 +931,5 @@ main(void)
 	contracts(rules);
 	fuzz(rules);
 	enas_rules_free(rules);
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

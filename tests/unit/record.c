@@ -19,12 +19,12 @@
 #include "enas.h"
 #include "record.h"
 
+#include "tap.h"
+
 #define MAXDIAG 64
 
 static char diags[MAXDIAG][512];
 static int ndiag;
-static int ntest, nfail;
-
 static void
 collect(void *ctx, const struct enas_diag *d)
 {
@@ -33,24 +33,6 @@ collect(void *ctx, const struct enas_diag *d)
 		snprintf(diags[ndiag], sizeof(diags[0]), "%d:%d: %s",
 		    d->line, d->col, d->msg);
 	ndiag++;
-}
-
-static void
-ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
 }
 
 static void
@@ -727,6 +709,5 @@ main(int argc, char **argv)
 	test_fixtures();
 	test_more_refusals();
 	test_huge();
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

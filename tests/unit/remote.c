@@ -15,20 +15,7 @@
 #include "remote.h"
 #include "repo.h"
 
-static int ntest, nfail;
-
-static void
-is(const char *want, const char *got, const char *what)
-{
-	ntest++;
-	if (strcmp(want, got) == 0) {
-		printf("ok %d - %s\n", ntest, what);
-		return;
-	}
-	nfail++;
-	printf("not ok %d - %s\n#   want: %s\n#    got: %s\n", ntest, what,
-	    want, got);
-}
+#include "tap.h"
 
 static struct enas_buf b = ENAS_BUF_INIT;
 
@@ -105,7 +92,6 @@ main(int argc, char *argv[])
 	rc = enas_remote_warning(&b, &none, now, ENAS_REMOTE_MAX_AGE);
 	is("0", rc == 0 && (!b.data || !*b.data) ? "0" : "1", "no upstream: "
 	    "no warning");
-	printf("1..%d\n", ntest);
 	enas_buf_free(&b);
-	return nfail != 0;
+	return tap_done();
 }

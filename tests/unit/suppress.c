@@ -19,24 +19,9 @@
 #include "enas.h"
 #include "suppress.h"
 
+#include "tap.h"
+
 #define MAXC 16
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%s %d - ", cond ? "ok" : "not ok", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /* A deterministic generator, the same everywhere. */
 static unsigned long long seed = 88172645463325252ULL;
@@ -276,6 +261,5 @@ main(void)
 	    "(%d of 600)", refused);
 	ok(complements > 0, "complementary cells were needed (%d)",
 	    complements);
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }
