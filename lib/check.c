@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "find.h"
 #include "record.h"
 
 /* A value of a unique field, and where it stands. */
@@ -27,12 +28,10 @@ struct kind {
 
 struct enas_checker {
 	const struct enas_snapshot *snap;
-	enas_diag_fn fn;
-	void *ctx;
+	struct enas_diag_count count;	/* the caller's fn, and errors */
 	struct enas_kinds *set;	/* the snapshot's kinds (lib/kinds) */
 	struct kind *kinds;	/* what the checker keeps of each */
 	size_t nkinds;
-	int errors;
 	char *done;		/* per entry: checked already */
 	struct uval *uvals;
 	size_t nuvals, cap;
@@ -41,43 +40,6 @@ struct enas_checker {
 	size_t ndirs;
 	int dirs_built;
 };
-
-static void
-counting(void *ctx, const struct enas_diag *d)
-{
-	struct enas_checker *c = ctx;
-
-	if (d->level == ENAS_ERROR)
-		c->errors++;
-	if (c->fn)
-		c->fn(c->ctx, d);
-}
-
-static int
-ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), m = strlen(tail);
-
-	return n >= m && strcmp(s + n - m, tail) == 0;
-}
-
-/* The file name without directory and ".yaml", into buf. */
-static const char *
-stem(const char *path, char *buf, size_t size)
-{
-	const char *base = strrchr(path, '/');
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n >= 5 && strcmp(base + n - 5, ".yaml") == 0)
-		n -= 5;
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, base, n);
-	buf[n] = '\0';
-	return buf;
-}
 
 /*
  * The kinds of the snapshot, and for each what the checker keeps: its
@@ -92,7 +54,8 @@ load_kinds(struct enas_checker *c)
 	size_t i, j, n;
 	int rc;
 
-	if ((rc = enas_kinds_load(&c->set, c->snap, counting, c)) < 0)
+	if ((rc = enas_kinds_load(&c->set, c->snap, enas_diag_counting,
+	    &c->count)) < 0)
 		return rc;
 	if (enas_kinds_errors(c->set))
 		return ENAS_ERULES;
@@ -128,8 +91,8 @@ enas_checker_new(struct enas_checker **out, const struct enas_snapshot *snap,
 	if (!(c = enas_calloc(1, sizeof(*c))))
 		return ENAS_ENOMEM;
 	c->snap = snap;
-	c->fn = fn;
-	c->ctx = ctx;
+	c->count.fn = fn;
+	c->count.ctx = ctx;
 	if (!(c->done = enas_calloc(snap->n + 1, 1))) {
 		enas_checker_free(c);
 		return ENAS_ENOMEM;
@@ -194,7 +157,7 @@ enas_checker_kinds(const struct enas_checker *c)
 int
 enas_checker_errors(const struct enas_checker *c)
 {
-	return c->errors;
+	return c->count.errors;
 }
 
 /* The kind whose directory holds path, or NULL. */
@@ -344,10 +307,11 @@ check_ref(void *ctx, const struct enas_node *n)
 	if ((rc->status = has_id(rc->c, rc->target, n->value, n->len)) < 0)
 		return 1;
 	if (rc->status == 0)
-		enas_diag_report(counting, rc->c, rc->file, n->line, n->col,
-		    rc->f->level, rc->f->path, rc->f->message, "no %s record "
-		    "has the id '%.*s'", rc->target->rules->kind,
-		    n->len > 40 ? 40 : (int)n->len, n->value);
+		enas_diag_report(enas_diag_counting, &rc->c->count, rc->file,
+		    n->line, n->col, rc->f->level, rc->f->path, rc->f->message,
+		    "no %s record has the id '%.*s'",
+		    rc->target->rules->kind, n->len > 40 ? 40 : (int)n->len,
+		    n->value);
 	return 0;
 }
 
@@ -407,7 +371,8 @@ unique_values(struct enas_checker *c, const struct enas_rules *r,
 	size_t i;
 
 	for (i = 0; i < r->nfields; i++) {
-		if (!r->fields[i].unique || strcmp(r->fields[i].path, "id") == 0)
+		if (!r->fields[i].unique || strcmp(r->fields[i].path,
+		    "id") == 0)
 			continue;
 		u.f = &r->fields[i];
 		enas_node_each(rec->root, u.f->path, each_unique, &u);
@@ -432,8 +397,9 @@ duplicate(void *ctx, const struct enas_entry *e)
 	struct dupcheck *d = ctx;
 
 	if (strcmp(e->path, d->relpath) != 0)
-		enas_diag_report(counting, d->c, d->rec->file, d->id->line,
-		    d->id->col, ENAS_ERROR, "id", NULL, "duplicate id: %s is "
+		enas_diag_report(enas_diag_counting, &d->c->count, d->rec->file,
+		    d->id->line, d->id->col, ENAS_ERROR, "id", NULL,
+		    "duplicate id: %s is "
 		    "also the id of %s; renumber one of them (a new id, its "
 		    "file renamed to match)", d->stem, e->path);
 	return 0;
@@ -456,23 +422,25 @@ check_record(struct enas_checker *c, struct kind *k,
 	size_t i;
 	int rc;
 
-	if ((rc = enas_rules_check(r, rec, counting, c)) < 0)
+	if ((rc = enas_rules_check(r, rec, enas_diag_counting, &c->count)) < 0)
 		return rc;
 	id = enas_node_get(rec->root, "id");
 	if (relpath && id && id->type == ENAS_SCALAR && id->len) {
-		stem(relpath, sbuf, sizeof(sbuf));
+		enas_id_of_path(sbuf, sizeof(sbuf), relpath);
 		if (strlen(sbuf) != id->len || memcmp(sbuf, id->value,
 		    id->len) != 0)
-			enas_diag_report(counting, c, rec->file, id->line,
-			    id->col, ENAS_ERROR, "id", NULL, "'%.*s' differs "
+			enas_diag_report(enas_diag_counting, &c->count,
+			    rec->file, id->line, id->col, ENAS_ERROR, "id",
+			    NULL, "'%.*s' differs "
 			    "from the file name %s.yaml; a record's file is "
-			    "named by its id", id->len > 40 ? 40 :
-			    (int)id->len, id->value, sbuf);
+			    "named by its id", id->len > 40 ? 40 : (int)id->len,
+			    id->value, sbuf);
 		else if (enas_rules_record_path(&want, r, rec) == 0 &&
 		    (strncmp(relpath, k->prefix, strlen(k->prefix)) != 0 ||
 		    strcmp(relpath + strlen(k->prefix), want.data) != 0))
-			enas_diag_report(counting, c, rec->file, id->line,
-			    id->col, ENAS_ERROR, "id", NULL, "the record belongs "
+			enas_diag_report(enas_diag_counting, &c->count,
+			    rec->file, id->line, id->col, ENAS_ERROR, "id",
+			    NULL, "the record belongs "
 			    "at %s%s (path: %s); move it there with git mv",
 			    k->prefix, want.data, r->path);
 		dup.rec = rec;
@@ -528,14 +496,16 @@ enas_checker_buffer(struct enas_checker *c, const char *name,
 
 	if (relpath && !(k = kind_of_path(c, relpath)))
 		return 0;	/* not a record: nothing to say */
-	rc = enas_record_parse(&rec, buf, len, name, 0, counting, c);
+	rc = enas_record_parse(&rec, buf, len, name, 0, enas_diag_counting,
+	    &c->count);
 	if (rc == ENAS_EDATA)
 		return 0;
 	if (rc < 0)
 		return rc;
 	if (!k && !(k = kind_of_record(c, rec))) {
-		enas_diag_report(counting, c, name, 1, 1, ENAS_ERROR, "id",
-		    NULL, "cannot tell the record's kind: its id matches no "
+		enas_diag_report(enas_diag_counting, &c->count, name, 1, 1,
+		    ENAS_ERROR, "id", NULL,
+		    "cannot tell the record's kind: its id matches no "
 		    "kind's id pattern in %s", ENAS_RULES_DIR);
 		rc = 0;
 	} else
@@ -565,21 +535,24 @@ enas_checker_entry(struct enas_checker *c, const struct enas_entry *e)
 		return 0;
 	if (enas_buf_printf(&name, "%s%s", s->prefix, e->path) < 0)
 		return ENAS_ENOMEM;
-	if (!ends_with(e->path, ".yaml")) {
-		enas_diag_report(counting, c, name.data, 0, 0, ENAS_ERROR, NULL,
-		    NULL, "not a record: files in %s are <id>.yaml", k->prefix);
+	if (!enas_find_is_yaml(e->path)) {
+		enas_diag_report(enas_diag_counting, &c->count, name.data, 0, 0,
+		    ENAS_ERROR, NULL, NULL,
+		    "not a record: files in %s are <id>.yaml", k->prefix);
 		goto out;
 	}
 	if (e->conflict) {
-		enas_diag_report(counting, c, name.data, 0, 0, ENAS_ERROR, NULL,
-		    NULL, "unresolved merge conflict: resolve it, then git add "
+		enas_diag_report(enas_diag_counting, &c->count, name.data, 0, 0,
+		    ENAS_ERROR, NULL, NULL,
+		    "unresolved merge conflict: resolve it, then git add "
 		    "the file");
 		goto out;
 	}
 	if ((rc = enas_snapshot_read(s, e, &c->buf, ENAS_RECORD_MAX + 1)) < 0) {
 		if (rc == ENAS_EDATA) {
-			enas_diag_report(counting, c, name.data, 0, 0,
-			    ENAS_ERROR, NULL, NULL, "%s", enas_error_last());
+			enas_diag_report(enas_diag_counting, &c->count,
+			    name.data, 0, 0, ENAS_ERROR, NULL, NULL, "%s",
+			    enas_error_last());
 			rc = 0;
 		}
 		goto out;
@@ -704,7 +677,7 @@ enas_checker_finish(struct enas_checker *c)
 	for (i = 0; i < s->n; i++) {
 		if (c->done[i] || !(k = kind_of_path(c, s->entries[i].path)) ||
 		    !k->has_unique || !k->checked || k->full ||
-		    !ends_with(s->entries[i].path, ".yaml"))
+		    !enas_find_is_yaml(s->entries[i].path))
 			continue;
 		name.len = 0;
 		if ((rc = enas_buf_printf(&name, "%s%s", s->prefix,
@@ -735,11 +708,12 @@ enas_checker_finish(struct enas_checker *c)
 			continue;
 		for (n = i; n < j; n++)
 			if (c->uvals[n].checked)
-				enas_diag_report(counting, c, c->uvals[n].file,
-				    c->uvals[n].line, c->uvals[n].col,
-				    c->uvals[n].f->level, c->uvals[n].f->path,
-				    c->uvals[n].f->message, "'%.40s' is not "
-				    "unique: %s has it too", c->uvals[n].value,
+				enas_diag_report(enas_diag_counting, &c->count,
+				    c->uvals[n].file, c->uvals[n].line,
+				    c->uvals[n].col, c->uvals[n].f->level,
+				    c->uvals[n].f->path, c->uvals[n].f->message,
+				    "'%.40s' is not unique: %s has it too",
+				    c->uvals[n].value,
 				    c->uvals[n == i ? i + 1 : i].file);
 	}
 	rc = 0;

@@ -174,6 +174,17 @@ quote_name(char *buf, size_t size, const char *name)
 	buf[n] = '\0';
 }
 
+void
+enas_diag_counting(void *ctx, const struct enas_diag *d)
+{
+	struct enas_diag_count *c = ctx;
+
+	if (d->level == ENAS_ERROR)
+		c->errors++;
+	if (c->fn)
+		c->fn(c->ctx, d);
+}
+
 int
 enas_diag_format(char *buf, size_t size, const struct enas_diag *d)
 {

@@ -57,6 +57,18 @@ void enas_diag_report(enas_diag_fn fn, void *ctx, const char *file,
     __attribute__((format(printf, 9, 10)));
 
 /*
+ * A diagnostic function that counts the errors it is given and hands
+ * every diagnostic on to fn (which may be NULL): pass
+ * enas_diag_counting with a struct enas_diag_count as its ctx.
+ */
+struct enas_diag_count {
+	enas_diag_fn fn;
+	void *ctx;
+	int errors;
+};
+void enas_diag_counting(void *ctx, const struct enas_diag *d);
+
+/*
  * Format d in the one-line form of SPEC §5 into buf (always
  * NUL-terminated, truncated to size).  Returns the length it wanted.
  */

@@ -28,6 +28,31 @@ enas_id_safe(const char *id)
 	return 1;
 }
 
+const char *
+enas_id_of_path(char *buf, size_t size, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (enas_find_is_yaml(base))
+		n -= 5;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, base, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+int
+enas_find_is_yaml(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 5 && strcmp(path + n - 5, ".yaml") == 0;
+}
+
 int
 enas_id_year(const char *id)
 {

@@ -25,6 +25,16 @@
 int enas_id_safe(const char *id);
 
 /*
+ * The id a record's path names: its file name without the directory
+ * and ".yaml", into buf (always NUL-terminated, cut to size).  Returns
+ * buf.
+ */
+const char *enas_id_of_path(char *buf, size_t size, const char *path);
+
+/* 1 if path names a YAML file: it ends in ".yaml". */
+int enas_find_is_yaml(const char *path);
+
+/*
  * The year an id carries: its first run of exactly four digits that
  * stands between '-' separators or the ends, or -1.
  */

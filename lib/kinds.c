@@ -5,53 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "find.h"
 #include "kinds.h"
 
 struct enas_kinds {
 	struct enas_rules **rules;
 	size_t n;
-	int errors;
+	struct enas_diag_count count;	/* errors, and fn while loading */
 	struct enas_buf broken;	/* "\0name\0" of each broken rules file */
-	enas_diag_fn fn;	/* while loading */
-	void *ctx;
 };
-
-static void
-counting(void *ctx, const struct enas_diag *d)
-{
-	struct enas_kinds *k = ctx;
-
-	if (d->level == ENAS_ERROR)
-		k->errors++;
-	if (k->fn)
-		k->fn(k->ctx, d);
-}
-
-static int
-ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), m = strlen(tail);
-
-	return n >= m && strcmp(s + n - m, tail) == 0;
-}
-
-/* The file name without directory and ".yaml", into buf. */
-static const char *
-stem(const char *path, char *buf, size_t size)
-{
-	const char *base = strrchr(path, '/');
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n >= 5 && strcmp(base + n - 5, ".yaml") == 0)
-		n -= 5;
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, base, n);
-	buf[n] = '\0';
-	return buf;
-}
 
 int
 enas_kinds_broken(const struct enas_kinds *k, const char *name)
@@ -73,7 +35,8 @@ mark_broken(struct enas_kinds *k, const char *path)
 	char name[128];
 
 	if (enas_buf_add(&k->broken, "", 1) < 0 ||
-	    enas_buf_puts(&k->broken, stem(path, name, sizeof(name))) < 0 ||
+	enas_buf_puts(&k->broken, enas_id_of_path(name, sizeof(name),
+	    path)) < 0 ||
 	    enas_buf_add(&k->broken, "", 1) < 0)
 		return ENAS_ENOMEM;
 	return 0;
@@ -86,7 +49,7 @@ load_one(struct enas_kinds *k, const struct enas_snapshot *s,
 {
 	struct enas_rules *r = NULL;
 	char want[128];
-	int rc, errors = k->errors;
+	int rc, errors = k->count.errors;
 
 	name->len = 0;
 	if ((rc = enas_buf_printf(name, "%s%s", s->prefix, e->path)) < 0)
@@ -95,24 +58,24 @@ load_one(struct enas_kinds *k, const struct enas_snapshot *s,
 		if (rc != ENAS_EDATA)
 			return rc;
 		/* A link or the like: broken, as a bad rules file is. */
-		enas_diag_report(counting, k, name->data, 0, 0, ENAS_ERROR,
-		    NULL, NULL, "%s", enas_error_last());
+		enas_diag_report(enas_diag_counting, &k->count, name->data, 0,
+		    0, ENAS_ERROR, NULL, NULL, "%s", enas_error_last());
 	} else {
 		rc = enas_rules_load(&r, buf->data, buf->len, name->data,
-		    counting, k);
+		    enas_diag_counting, &k->count);
 		if (rc == ENAS_ENOMEM)
 			return rc;
 	}
 	if (rc < 0) {
 		/* Broken is an error even if nothing was said about it. */
-		if (k->errors == errors)
-			k->errors++;
+		if (k->count.errors == errors)
+			k->count.errors++;
 		return mark_broken(k, e->path);
 	}
-	if (strcmp(stem(e->path, want, sizeof(want)), r->kind) != 0)
-		enas_diag_report(counting, k, name->data, 1, 1, ENAS_ERROR,
-		    "kind", NULL, "'%s' differs from the file name %s.yaml",
-		    r->kind, want);
+	if (strcmp(enas_id_of_path(want, sizeof(want), e->path), r->kind) != 0)
+		enas_diag_report(enas_diag_counting, &k->count, name->data, 1,
+		    1, ENAS_ERROR, "kind", NULL,
+		    "'%s' differs from the file name %s.yaml", r->kind, want);
 	k->rules[k->n++] = r;
 	return 0;
 }
@@ -128,17 +91,18 @@ check_set(struct enas_kinds *k)
 		r = k->rules[i];
 		for (j = 0; j < i; j++)
 			if (strcmp(k->rules[j]->dir, r->dir) == 0)
-				enas_diag_report(counting, k, r->file, 1, 1,
-				    ENAS_ERROR, "dir", NULL, "'%s' is also the "
-				    "directory of %s", r->dir,
-				    k->rules[j]->file);
+				enas_diag_report(enas_diag_counting, &k->count,
+				    r->file, 1, 1, ENAS_ERROR, "dir", NULL,
+				    "'%s' is also the directory of %s",
+				    r->dir, k->rules[j]->file);
 		for (j = 0; j < r->nfields; j++)
 			if (r->fields[j].ref &&
 			    !enas_kinds_find(k, r->fields[j].ref) &&
 			    !enas_kinds_broken(k, r->fields[j].ref))
-				enas_diag_report(counting, k, r->file,
-				    r->fields[j].line, r->fields[j].col,
-				    ENAS_ERROR, r->fields[j].path, NULL,
+				enas_diag_report(enas_diag_counting, &k->count,
+				    r->file, r->fields[j].line,
+				    r->fields[j].col, ENAS_ERROR,
+				    r->fields[j].path, NULL,
 				    "ref: there are no rules for a kind '%s'",
 				    r->fields[j].ref);
 	}
@@ -157,8 +121,8 @@ enas_kinds_load(struct enas_kinds **out, const struct enas_snapshot *snap,
 	*out = NULL;
 	if (!(k = enas_calloc(1, sizeof(*k))))
 		return ENAS_ENOMEM;
-	k->fn = fn;
-	k->ctx = ctx;
+	k->count.fn = fn;
+	k->count.ctx = ctx;
 	if (!(k->rules = enas_calloc(snap->n + 1, sizeof(*k->rules)))) {
 		rc = ENAS_ENOMEM;
 		goto out;
@@ -166,22 +130,23 @@ enas_kinds_load(struct enas_kinds **out, const struct enas_snapshot *snap,
 	for (i = 0; i < snap->n && rc == 0; i++) {
 		e = &snap->entries[i];
 		if (strncmp(e->path, ENAS_RULES_DIR "/", plen) == 0 &&
-		    !strchr(e->path + plen, '/') && ends_with(e->path, ".yaml"))
+		    !strchr(e->path + plen, '/') && enas_find_is_yaml(e->path))
 			rc = load_one(k, snap, e, &name, &buf);
 	}
 	if (rc < 0)
 		goto out;
 	if (!k->n && !k->broken.len)
-		enas_diag_report(counting, k, ENAS_RULES_DIR, 0, 0, ENAS_ERROR,
-		    NULL, NULL, "no rules in %s%s: this is not a records "
+		enas_diag_report(enas_diag_counting, &k->count, ENAS_RULES_DIR,
+		    0, 0, ENAS_ERROR, NULL, NULL,
+		    "no rules in %s%s: this is not a records "
 		    "repository (run 'enas init')", snap->prefix,
 		    ENAS_RULES_DIR);
 	check_set(k);
 out:
 	enas_buf_free(&name);
 	enas_buf_free(&buf);
-	k->fn = NULL;
-	k->ctx = NULL;
+	k->count.fn = NULL;
+	k->count.ctx = NULL;
 	if (rc < 0)
 		enas_kinds_free(k);
 	else
@@ -206,7 +171,7 @@ enas_kinds_free(struct enas_kinds *k)
 int
 enas_kinds_errors(const struct enas_kinds *k)
 {
-	return k->errors;
+	return k->count.errors;
 }
 
 size_t

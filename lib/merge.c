@@ -1793,28 +1793,11 @@ kind_dir(const char *path, char *dir, size_t size)
 	return 1;
 }
 
-struct counter {
-	enas_diag_fn fn;
-	void *ctx;
-	int errors;
-};
-
-static void
-count_diag(void *ctx, const struct enas_diag *d)
-{
-	struct counter *c = ctx;
-
-	if (d->level == ENAS_ERROR)
-		c->errors++;
-	if (c->fn)
-		c->fn(c->ctx, d);
-}
-
 int
 enas_merge_check(const struct enas_rules *r, const char *path,
     const char *buf, size_t len, enas_diag_fn fn, void *ctx)
 {
-	struct counter c = { fn, ctx, 0 };
+	struct enas_diag_count c = { fn, ctx, 0 };
 	struct enas_record *rec = NULL;
 	struct enas_rules *rr;
 	const struct enas_node *id;
@@ -1824,18 +1807,19 @@ enas_merge_check(const struct enas_rules *r, const char *path,
 	int rc;
 
 	if (kind_dir(path, dir, sizeof(dir)) && strcmp(dir, "rules") == 0) {
-		rc = enas_rules_load(&rr, buf, len, path, count_diag, &c);
+		rc = enas_rules_load(&rr, buf, len, path, enas_diag_counting,
+		    &c);
 		if (rc == ENAS_ENOMEM)
 			return rc;
 		enas_rules_free(rr);
 		return c.errors;
 	}
-	rc = enas_record_parse(&rec, buf, len, path, 0, count_diag, &c);
+	rc = enas_record_parse(&rec, buf, len, path, 0, enas_diag_counting, &c);
 	if (rc == ENAS_EDATA)
 		return c.errors;
 	if (rc < 0)
 		return rc;
-	if (r && (rc = enas_rules_check(r, rec, count_diag, &c)) < 0)
+	if (r && (rc = enas_rules_check(r, rec, enas_diag_counting, &c)) < 0)
 		goto out;
 	id = enas_node_get(rec->root, "id");
 	base = strrchr(path, '/');
@@ -1845,8 +1829,9 @@ enas_merge_check(const struct enas_rules *r, const char *path,
 		n -= 5;
 	if (r && id && id->type == ENAS_SCALAR && id->len &&
 	    (id->len != n || memcmp(id->value, stem, n) != 0))
-		enas_diag_report(count_diag, &c, path, id->line, id->col,
-		    ENAS_ERROR, "id", NULL, "'%.*s' differs from the file name "
+		enas_diag_report(enas_diag_counting, &c, path, id->line,
+		    id->col, ENAS_ERROR, "id", NULL,
+		    "'%.*s' differs from the file name "
 		    "%.*s.yaml; a record's file is named by its id",
 		    id->len > 40 ? 40 : (int)id->len, id->value, (int)n, stem);
 	rc = c.errors;
