@@ -3,10 +3,7 @@
  * by field.  git runs it as "enas-merge %O %A %B %P" from the top of
  * the working tree, and takes what it leaves in %A.
  */
-#include <sys/stat.h>
-
 #include <err.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +15,7 @@
 #include "repo.h"
 #include "rules.h"
 #include "tool.h"
+#include "write.h"
 
 /* The largest file merged, as text when it is not a record. */
 #define INPUT_MAX (64 * 1024 * 1024)
@@ -39,53 +37,28 @@ read_input(struct enas_buf *b, const char *path)
 }
 
 /*
- * Replace the file at path with b's bytes, keeping its mode: a
- * temporary file beside it, written, synced and renamed over it.
+ * Replace the file at path with b's bytes, keeping its mode, atomically
+ * (lib/write): git reads the result from there.
  */
 static void
 write_file(const char *path, const struct enas_buf *b)
 {
-	struct stat st;
-	char *tmp, *slash, *dir;
-	size_t off;
-	ssize_t n;
-	int fd, dfd;
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc;
 
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		err(2, "%s", path);
-	if ((fd = mkstemp(tmp)) < 0)
-		err(2, "%s", tmp);
-	for (off = 0; off < b->len; off += (size_t)n)
-		if ((n = write(fd, b->data + off, b->len - off)) < 0)
-			goto fail;
-	if ((stat(path, &st) == 0 && fchmod(fd, st.st_mode & 07777) < 0) ||
-	    fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, path) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	if ((dir = strdup(path))) {
-		slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		if ((dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY |
-		    O_DIRECTORY | O_CLOEXEC)) >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
+	if (!slash)
+		rc = enas_write_atomic(".", path, b->data ? b->data : "",
+		    b->len, ENAS_WRITE_KEEP_MODE);
+	else {
+		if (!(dir = strndup(path, (size_t)(slash - path))))
+			err(2, NULL);
+		rc = enas_write_atomic(*dir ? dir : "/", slash + 1,
+		    b->data ? b->data : "", b->len, ENAS_WRITE_KEEP_MODE);
 		free(dir);
 	}
-	free(tmp);
-	return;
-fail:
-	warn("%s", path);
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	exit(2);
+	if (rc < 0)
+		errx(2, "%s", enas_error_last());
 }
 
 /*
@@ -195,8 +168,7 @@ main(int argc, char *argv[])
 	if (to_stdout) {
 		if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 			err(2, "standard output");
-		if (fflush(stdout) == EOF || ferror(stdout))
-			err(2, "standard output");
+		tool_flush_stdout();
 	} else
 		write_file(argv[1], &out);
 	enas_buf_free(&in[0]);

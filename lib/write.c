@@ -110,7 +110,8 @@ enas_write_atomic(const char *top, const char *relpath, const char *buf,
 	char tmp[300];
 	const char *base;
 	struct stat st;
-	int dfd, fd = -1, rc = 0, i, tries;
+	int dfd, fd = -1, rc = 0, i, tries, keep = 0;
+	mode_t mode = 0;
 
 	if ((dfd = open_parent(top, relpath, 1, &base)) < 0)
 		return dfd;
@@ -126,6 +127,8 @@ enas_write_atomic(const char *top, const char *relpath, const char *buf,
 			    relpath);
 			goto out;
 		}
+		keep = (flags & ENAS_WRITE_KEEP_MODE) != 0;
+		mode = st.st_mode & 07777;
 	} else if (errno != ENOENT) {
 		rc = enas_error_set(ENAS_EIO, "%s: %s", relpath,
 		    strerror(errno));
@@ -151,7 +154,8 @@ enas_write_atomic(const char *top, const char *relpath, const char *buf,
 		    "file", relpath);
 		goto out;
 	}
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, buf, len) < 0 || (keep && fchmod(fd, mode) < 0) ||
+	    fsync(fd) < 0) {
 		rc = enas_error_set(ENAS_EIO, "%s: %s", relpath,
 		    strerror(errno));
 		close(fd);

@@ -12,6 +12,7 @@
 /* Flags for enas_write_atomic(). */
 #define ENAS_WRITE_NEW 0x1	/* refuse if the file exists already */
 #define ENAS_WRITE_EXEC 0x2	/* executable (a hook), umask permitting */
+#define ENAS_WRITE_KEEP_MODE 0x4	/* the mode of the file it replaces */
 
 /*
  * Write buf (len bytes) to relpath below the directory top, creating
