@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "yamlout.h"
 
 #define PATH_MAX_LEN 256
 
@@ -189,56 +190,6 @@ enas_diff_free(struct enas_diff *d)
 	d->n = d->cap = 0;
 }
 
-/* Whether a scalar reads back as itself when written plain in flow. */
-static int
-plain_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' ||
-	    strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch < 0x20 || ch == 0x7f || strchr(",[]{}", ch) ||
-		    (ch == ':' && (i + 1 == n || s[i + 1] == ' ')) ||
-		    (ch == '#' && s[i - 1] == ' '))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-scalar_text(struct enas_buf *b, const char *s, size_t n)
-{
-	size_t i;
-	unsigned char ch;
-
-	if (plain_ok(s, n))
-		return enas_buf_add(b, s, n);
-	if (enas_buf_add(b, "\"", 1) < 0)
-		return ENAS_ENOMEM;
-	for (i = 0; i < n; i++) {
-		ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\') {
-			if (enas_buf_printf(b, "\\%c", ch) < 0)
-				return ENAS_ENOMEM;
-		} else if (ch == '\n') {
-			if (enas_buf_puts(b, "\\n") < 0)
-				return ENAS_ENOMEM;
-		} else if (ch == '\t') {
-			if (enas_buf_puts(b, "\\t") < 0)
-				return ENAS_ENOMEM;
-		} else if (ch < 0x20 || ch == 0x7f) {
-			if (enas_buf_printf(b, "\\x%02x", ch) < 0)
-				return ENAS_ENOMEM;
-		} else if (enas_buf_add(b, s + i, 1) < 0)
-			return ENAS_ENOMEM;
-	}
-	return enas_buf_add(b, "\"", 1);
-}
-
 int
 enas_node_text(struct enas_buf *b, const struct enas_node *n)
 {
@@ -247,7 +198,7 @@ enas_node_text(struct enas_buf *b, const struct enas_node *n)
 	if (!n)
 		return 0;
 	if (n->type == ENAS_SCALAR)
-		return scalar_text(b, n->value, n->len);
+		return enas_yamlout_scalar(b, n->value, n->len);
 	if (enas_buf_puts(b, n->type == ENAS_MAP ? "{" : "[") < 0)
 		return ENAS_ENOMEM;
 	for (c = n->child; c; c = c->next) {

@@ -22,6 +22,7 @@
 
 #include "merge.h"
 #include "record.h"
+#include "yamlout.h"
 
 /* One version of the file, parsed, with the offset where each line starts. */
 struct side {
@@ -1086,25 +1087,6 @@ copy_node(struct merge *m, const struct side *s, const struct enas_node *n,
 	    end_line(s, n, end), start_col(s, n), l);
 }
 
-/* 1 if s (n bytes) can be written as a plain scalar in any context. */
-static int
-plain_ok(const char *s, size_t n)
-{
-	size_t i;
-	unsigned char c;
-
-	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-		    c == '.' || c == '/' || c == '+' || c == ' ' || c >= 0x80))
-			return 0;
-	}
-	return 1;
-}
-
 /* The end of the quoted scalar at off, or 0 if it runs past its line. */
 static size_t
 quoted_end(const struct side *s, size_t off)
@@ -1130,17 +1112,16 @@ quoted_end(const struct side *s, size_t off)
 
 /*
  * Write a scalar: as it is spelt in its side when that spelling is on
- * one line and safe anywhere, else plain, single- or double-quoted.
+ * one line and safe anywhere, else as lib/yamlout writes it.
  */
 static void
 put_scalar(struct merge *m, const struct side *s, const struct enas_node *n)
 {
-	size_t off, end, i;
-	char esc[8];
+	size_t off, end;
 
 	if (n->len && !memchr(n->value, '\n', n->len)) {
 		off = pos_off(s, n->line, n->col);
-		if (!n->quoted && plain_ok(n->value, n->len) &&
+		if (!n->quoted && enas_yamlout_plain(n->value, n->len) &&
 		    off + n->len <= s->len && memcmp(s->buf + off, n->value,
 		    n->len) == 0) {
 			put(m, n->value, n->len);
@@ -1152,37 +1133,10 @@ put_scalar(struct merge *m, const struct side *s, const struct enas_node *n)
 			return;
 		}
 	}
-	if (plain_ok(n->value, n->len)) {
-		put(m, n->value, n->len);
-		return;
-	}
-	if (!memchr(n->value, '\n', n->len) && !memchr(n->value, '\t',
-	    n->len)) {
-		puts_(m, "'");
-		for (i = 0; i < n->len; i++)
-			put(m, n->value[i] == '\'' ? "''" : n->value + i,
-			    n->value[i] == '\'' ? 2 : 1);
-		puts_(m, "'");
-		return;
-	}
-	puts_(m, "\"");
-	for (i = 0; i < n->len; i++) {
-		unsigned char c = (unsigned char)n->value[i];
-
-		if (c == '\n')
-			puts_(m, "\\n");
-		else if (c == '\t')
-			puts_(m, "\\t");
-		else if (c == '"' || c == '\\') {
-			snprintf(esc, sizeof(esc), "\\%c", c);
-			puts_(m, esc);
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\x%02X", c);
-			puts_(m, esc);
-		} else
-			put(m, n->value + i, 1);
-	}
-	puts_(m, "\"");
+	/* No newline: the lines written so far stay counted. */
+	if (m->status >= 0 && enas_yamlout_scalar(m->out, n->value,
+	    n->len) < 0)
+		m->status = ENAS_ENOMEM;
 }
 
 /* The canonical layout. */

@@ -10,41 +10,9 @@
 #include "diff.h"
 #include "record.h"
 #include "template.h"
+#include "yamlout.h"
 
 #define WRAP 76		/* columns of a comment line */
-
-/* 1 if s can be written plain, in block or flow context. */
-static int
-plain_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' ||
-	    strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (strchr(",[]{}", s[i]) || (s[i] == ':' && (i + 1 == n ||
-		    s[i + 1] == ' ')) || (s[i] == '#' && s[i - 1] == ' '))
-			return 0;
-	return 1;
-}
-
-/* s (n bytes) as a YAML scalar: plain, or single-quoted. */
-static int
-scalar(struct enas_buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	if (plain_ok(s, n))
-		return enas_buf_add(b, s, n);
-	if (enas_buf_add(b, "'", 1) < 0)
-		return ENAS_ENOMEM;
-	for (i = 0; i < n; i++)
-		if (enas_buf_add(b, s + i, 1) < 0 ||
-		    (s[i] == '\'' && enas_buf_add(b, "'", 1) < 0))
-			return ENAS_ENOMEM;
-	return enas_buf_add(b, "'", 1);
-}
 
 int
 enas_template_check(const struct enas_rules *r,
@@ -349,8 +317,8 @@ emit_field(struct enas_buf *b, const struct enas_rules *r,
 			comma = strchr(v, ',');
 			while (*v == ' ')
 				v++;
-			if (scalar(b, v, comma ? (size_t)(comma - v) :
-			    strlen(v)) < 0)
+			if (enas_yamlout_scalar(b, v,
+			    comma ? (size_t)(comma - v) : strlen(v)) < 0)
 				goto out;
 			if (!comma)
 				break;
@@ -361,7 +329,7 @@ emit_field(struct enas_buf *b, const struct enas_rules *r,
 		if (enas_buf_puts(b, "]") < 0)
 			goto out;
 	} else if (v && *v && (enas_buf_puts(b, " ") < 0 ||
-	    scalar(b, v, strlen(v)) < 0))
+	    enas_yamlout_scalar(b, v, strlen(v)) < 0))
 		goto out;
 	rc = enas_buf_puts(b, "\n");
 out:

@@ -101,7 +101,7 @@ main(void)
 	    "r[0].s: p -> a; r[1]: added", "sequences of mappings, by item");
 	diff("r:\n  - to: x\n  - to: y\n", "r:\n  - to: x\n",
 	    "r[1]: removed", "a removed item");
-	diff("n: 'a: b'\n", "n: \"x\\ty\"\n", "n: \"a: b\" -> \"x\\ty\"",
+	diff("n: 'a: b'\n", "n: \"x\\ty\"\n", "n: 'a: b' -> \"x\\ty\"",
 	    "values that need quotes are quoted");
 	diff("n: a\n", "n:\n  m: b\n", "n: a -> {m: b}",
 	    "a scalar become a mapping");
