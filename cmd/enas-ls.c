@@ -170,7 +170,7 @@ main(int argc, char *argv[])
 	struct row *rows = NULL;
 	const struct enas_rules *r;
 	const struct enas_entry *e;
-	const char *dir = NULL, *rev = NULL, *base, *field;
+	const char *dir = NULL, *rev = NULL, *base;
 	char *fieldlist = NULL, **fields = NULL, **wheres, name[512];
 	size_t nw = 0, nf = 0, i, j, nrows = 0, len;
 	int ch, zero = 0, parse, rc, keep;
@@ -226,14 +226,10 @@ main(int argc, char *argv[])
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	if (!(exprs = calloc(nw + 1, sizeof(*exprs))))
 		err(2, NULL);
-	for (i = 0; i < nw; i++) {
-		if (enas_expr_parse(&exprs[i], wheres[i]) < 0)
-			errx(2, "-w %s: %s", wheres[i], enas_error_last());
-		field = enas_expr_field(exprs[i]);
-		if (strcmp(field, "id") != 0 && !enas_rules_field(r, field))
-			errx(2, "-w %s: %s: field not declared in %s",
-			    wheres[i], field, r->file);
-	}
+	for (i = 0; i < nw; i++)
+		if ((rc = enas_expr_compile(&exprs[i], wheres[i], r)) < 0)
+			fail(rc == ENAS_ENOMEM ? rc : enas_error_prefix(rc,
+			    "-w "));
 	if (fieldlist)
 		fields = split_fields(r, fieldlist, &nf);
 	/* Only the file names are needed to list every id. */
