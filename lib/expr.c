@@ -389,6 +389,7 @@ struct ftype {
 	enum enas_type type;
 	const char *const *enums;
 	size_t nenums;
+	const char *match;	/* the rules' match: pattern, or NULL */
 };
 
 /*
@@ -417,6 +418,53 @@ enum_list(char *buf, size_t size, const struct ftype *f)
 }
 
 /*
+ * A value of a field with a match: pattern must match it whole, as a
+ * record's value must: "nationality=gn" can count nothing.  The
+ * pattern is compiled here, for this check only, so that the rules'
+ * own compiled patterns are never shared between threads.  0,
+ * ENAS_EUSAGE or ENAS_ENOMEM.
+ */
+static int
+check_match(struct parser *ps, const struct ftype *f, const char *v,
+    size_t len, size_t at)
+{
+	struct enas_pattern *pat = NULL;
+	char msg[256], alt[64];
+	size_t erroff, i;
+	int rc, hint = 0;
+
+	rc = enas_pattern_compile(&pat, f->match, strlen(f->match),
+	    ENAS_PATTERN_WHOLE, &erroff, msg, sizeof(msg));
+	if (rc < 0)	/* the rules compiled it: only memory can fail */
+		return rc;
+	rc = enas_pattern_match(pat, v, len);
+	/* The same value in upper or lower case may be what was meant. */
+	if (rc == 0 && len < sizeof(alt)) {
+		for (i = 0; i < len; i++)
+			alt[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ?
+			    v[i] - 'a' + 'A' : v[i]);
+		if ((hint = enas_pattern_match(pat, alt, len) == 1) == 0) {
+			for (i = 0; i < len; i++)
+				alt[i] = (char)lower(v[i]);
+			hint = enas_pattern_match(pat, alt, len) == 1;
+		}
+	}
+	enas_pattern_free(pat);
+	if (rc == 1)
+		return 0;
+	if (rc == ENAS_ENOMEM)
+		return rc;
+	if (rc < 0)
+		return refuse(ps, at, "%s", enas_error_last());
+	if (hint)
+		return refuse(ps, at, _("'%.*s' does not match the pattern of "
+		    "%s, %s (did you mean %.*s?)"), (int)len, v, f->path,
+		    f->match, (int)len, alt);
+	return refuse(ps, at, _("'%.*s' does not match the pattern of %s, "
+	    "%s"), (int)len, v, f->path, f->match);
+}
+
+/*
  * Check one value (len bytes at byte at of the text) against the
  * field's type and enum.  0 or ENAS_EUSAGE.
  */
@@ -427,6 +475,7 @@ check_value(struct parser *ps, const struct ftype *f, const char *v,
 	char fb[64], list[512];
 	long long x;
 	size_t i;
+	int rc;
 	const char *hint;
 	struct near nr = { NULL, (size_t)-1, NULL, 0 };
 
@@ -454,6 +503,8 @@ check_value(struct parser *ps, const struct ftype *f, const char *v,
 	default:
 		break;
 	}
+	if (f->match && (rc = check_match(ps, f, v, len, at)) < 0)
+		return rc;
 	if (!f->enums)
 		return 0;
 	for (i = 0; i < f->nenums; i++) {
@@ -492,6 +543,7 @@ find_field(struct parser *ps, struct ftype *f, const char *path, size_t at)
 		f->type = fd->type;
 		f->enums = fd->enums;
 		f->nenums = fd->nenums;
+		f->match = fd->match_src;
 		return 0;
 	}
 	if (strcmp(path, "id") == 0)

@@ -506,6 +506,7 @@ static const char rules_text[] =
     "  referrals[].service: {enum: [safehouse, legal, health]}\n"
     "  referrals[].date: {type: date}\n"
     "  x: {}\n"
+    "  nationality: {match: '[A-Z]{2}'}\n"
     "  closure.date: {type: date, required_if: 'status = closed'}\n";
 
 static struct enas_rules *
@@ -632,6 +633,12 @@ test_typed(const struct enas_record *a, const struct enas_record *b,
 	refused_by(r, "registered>=", 13, "'registered>=': column 13: "
 	    "expected a date (YYYY-MM-DD) after '>=', found end of "
 	    "expression");
+	refused_by(r, "nationality=gn", 13, "'nationality=gn': column 13: "
+	    "'gn' does not match the pattern of nationality, [A-Z]{2} (did "
+	    "you mean GN?)");
+	refused_by(r, "nationality = GN,G1", 18, "'nationality = GN,G1': "
+	    "column 18: 'G1' does not match the pattern of nationality, "
+	    "[A-Z]{2}");
 	refused_by(r, "id<X", 3, "'id<X': column 3: '<' compares ints and "
 	    "dates, and id is text: use = or ~");
 
@@ -659,6 +666,8 @@ test_typed(const struct enas_record *a, const struct enas_record *b,
 	typed(r, a, "age~^1", 1);
 	typed(r, a, "closure.date", 0);
 	typed(r, a, "site=", 0);
+	typed(r, a, "nationality=GN,XX", 0);
+	typed(r, a, "nationality~^g", 0);
 	/* A record value not of the field's type never compares. */
 	typed(r, c, "age>0", 0);
 	typed(r, c, "age<0", 0);
@@ -698,13 +707,13 @@ test_conditions(void)
 	    "  more: {forbidden_if: age>=15 and site=nador}\n", rules_text);
 	got[0] = '\0';
 	r = load_rules(text, "records/rules/case.yaml", diag_keep, got);
-	want = "records/rules/case.yaml:22:34: error: closure.reason: "
+	want = "records/rules/case.yaml:23:34: error: closure.reason: "
 	    "required_if: 'stauts=closed': column 1: 'stauts' is not a field "
 	    "of case (did you mean status?)\n"
-	    "records/rules/case.yaml:23:33: error: other: forbidden_if: "
+	    "records/rules/case.yaml:24:33: error: other: forbidden_if: "
 	    "'site = Nador': column 8: 'Nador' is not a value of site (did "
 	    "you mean nador?)\n"
-	    "records/rules/case.yaml:24:32: error: more: forbidden_if: "
+	    "records/rules/case.yaml:25:32: error: more: forbidden_if: "
 	    "'age>=15 and site=nador': column 9: expected end of expression, "
 	    "found 'and'\n";
 	ok(r == NULL && strcmp(got, want) == 0, "conditions are checked "
