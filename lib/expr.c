@@ -977,6 +977,44 @@ node_present(void *ctx, const struct enas_node *n)
 }
 
 /*
+ * Call fn on what path reaches from map, as enas_node_each() does; the
+ * empty path reaches map itself (an item of a list).
+ */
+static int
+each(const struct enas_node *map, const char *path,
+    int (*fn)(void *ctx, const struct enas_node *n), void *ctx)
+{
+	if (!map)
+		return 0;
+	return *path ? enas_node_each(map, path, fn, ctx) : fn(ctx, map);
+}
+
+/* Evaluate e on the values that path reaches from map (or NULL). */
+static int
+eval_path(const struct enas_expr *e, const struct enas_node *map,
+    const char *path)
+{
+	int rc;
+
+	switch (e->op) {
+	case OP_PRESENT:
+	case OP_ABSENT:
+		rc = each(map, path, node_present, NULL);
+		return e->op == OP_PRESENT ? rc : !rc;
+	default:
+		break;
+	}
+	rc = each(map, path, node_test, (void *)e);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 && e->has_empty)
+		rc = !each(map, path, node_present, NULL);
+	if (e->op == OP_NE || e->op == OP_NMATCH)
+		return !rc;
+	return rc;
+}
+
+/*
  * Evaluate e against root, a record's root mapping (or NULL, which has
  * no fields).  Returns 1, 0, or the negative status of a pattern match
  * that failed (a limit hit), with its message for enas_error_last().
@@ -985,24 +1023,24 @@ node_present(void *ctx, const struct enas_node *n)
 int
 enas_expr_eval(const struct enas_expr *e, const struct enas_node *root)
 {
-	int rc;
+	return eval_path(e, root, e->field);
+}
 
-	switch (e->op) {
-	case OP_PRESENT:
-	case OP_ABSENT:
-		rc = root ? enas_node_each(root, e->field, node_present,
-		    NULL) : 0;
-		return e->op == OP_PRESENT ? rc : !rc;
-	default:
-		break;
-	}
-	rc = root ? enas_node_each(root, e->field, node_test, (void *)e) : 0;
-	if (rc < 0)
-		return rc;
-	if (rc == 0 && e->has_empty)
-		rc = !(root && enas_node_each(root, e->field, node_present,
-		    NULL));
-	if (e->op == OP_NE || e->op == OP_NMATCH)
-		return !rc;
-	return rc;
+/*
+ * Evaluate e on one item of a sequence: the field path below the
+ * sequence starts at byte skip of e's field, and item is the item
+ * (NULL: an item without fields).  As enas_expr_eval().
+ */
+int
+enas_expr_eval_item(const struct enas_expr *e, const struct enas_node *item,
+    size_t skip)
+{
+	const char *path;
+
+	if (skip > strlen(e->field))
+		skip = strlen(e->field);
+	path = e->field + skip;
+	if (*path == '.')
+		path++;
+	return eval_path(e, item, path);
 }

@@ -52,4 +52,15 @@ const char *enas_expr_field(const struct enas_expr *e);
  */
 int enas_expr_eval(const struct enas_expr *e, const struct enas_node *root);
 
+/*
+ * Evaluate e on one item of a sequence, for filters that select items
+ * rather than records: item is one item of the sequence, and e's field
+ * path below the sequence begins at byte skip of enas_expr_field(e)
+ * ("referrals[].service" with skip 12 tests "service" of a referral;
+ * "concerns" with skip 8 tests a list item itself, the empty path).
+ * Results as enas_expr_eval().
+ */
+int enas_expr_eval_item(const struct enas_expr *e,
+    const struct enas_node *item, size_t skip);
+
 #endif

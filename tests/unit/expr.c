@@ -752,6 +752,49 @@ test_error_api(void)
 	    "never overflows");
 }
 
+/* Item filters: an expression evaluated on one item of a sequence. */
+static void
+test_items(const struct enas_record *a)
+{
+	static const struct {
+		const char *src;
+		size_t skip;
+		int want[2];	/* for the first and second referral */
+	} t[] = {
+		{ "referrals[].service=legal", 12, { 0, 1 } },
+		{ "referrals[].service = safehouse,legal", 12, { 1, 1 } },
+		{ "referrals[].to!=bayti", 12, { 0, 1 } },
+		{ "referrals[].to~^b", 11, { 1, 0 } },
+		{ "referrals[].date>=2024-04-01", 12, { 0, 1 } },
+		{ "referrals[].missing", 12, { 0, 0 } },
+		{ "!referrals[].missing", 12, { 1, 1 } },
+	};
+	const struct enas_node *refs, *item;
+	struct enas_expr *e;
+	size_t i, k;
+
+	refs = enas_node_path(a->root, "referrals");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (enas_expr_compile(&e, t[i].src, NULL) < 0) {
+			ok(0, "%s compiles: %s", t[i].src, enas_error_last());
+			continue;
+		}
+		for (k = 0, item = refs ? refs->child : NULL; item && k < 2;
+		    item = item->next, k++)
+			ok(enas_expr_eval_item(e, item, t[i].skip) ==
+			    t[i].want[k], "item %zu: %s is %d", k + 1,
+			    t[i].src, t[i].want[k]);
+		enas_expr_free(e);
+	}
+	refs = enas_node_path(a->root, "concerns");
+	if (enas_expr_compile(&e, "concerns=street_child", NULL) == 0) {
+		ok(refs && refs->child && enas_expr_eval_item(e, refs->child,
+		    8) == 0 && enas_expr_eval_item(e, refs->child->next, 8) ==
+		    1, "a list's items: the empty path is the item itself");
+		enas_expr_free(e);
+	}
+}
+
 /* A NULL root has no fields at all. */
 static void
 test_no_root(void)
@@ -862,6 +905,7 @@ main(void)
 	test_long_regex();
 	test_no_root();
 	test_typed(a, b, c);
+	test_items(a);
 	test_conditions();
 	test_error_api();
 	enas_record_free(a);
