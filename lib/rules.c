@@ -334,7 +334,7 @@ condition(struct loader *ld, const struct enas_node *n,
 {
 	struct enas_expr *e;
 	const char *v = scalar(ld, n, f->path);
-	int rc, col;
+	int rc, col = 0;
 
 	if (!v)
 		return NULL;
