@@ -13,6 +13,7 @@
 #include "diff.h"
 #include "expr.h"
 #include "find.h"
+#include "i18n.h"
 #include "record.h"
 #include "repo.h"
 
@@ -135,7 +136,7 @@ split_fields(const struct enas_rules *r, char *list, size_t *n)
 	    &save)) {
 		if (strcmp(s, "id") != 0 && !enas_rules_field(r, s)) {
 			free(f);
-			errx(2, "-f %s: field not declared in %s", s, r->file);
+			errx(2, _("-f %s: field not declared in %s"), s, r->file);
 		}
 		if (*n + 1 == cap) {
 			if (!(more = realloc(f, (cap *= 2) * sizeof(*f))))
@@ -145,7 +146,7 @@ split_fields(const struct enas_rules *r, char *list, size_t *n)
 		f[(*n)++] = s;
 	}
 	if (*n == 0)
-		errx(2, "-f: no fields given");
+		errx(2, _("-f: no fields given"));
 	return f;
 }
 
@@ -220,7 +221,7 @@ main(int argc, char *argv[])
 	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
 		fail(rc);
 	if (!(r = enas_checker_rules(c, argv[0])))
-		errx(2, "no kind '%.64s' in %s%s", argv[0], rsnap->prefix,
+		errx(2, _("no kind '%.64s' in %s%s"), argv[0], rsnap->prefix,
 		    ENAS_RULES_DIR);
 	/* sizeof(*p) of an array of pointers: a false positive. */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
@@ -330,6 +331,6 @@ main(int argc, char *argv[])
 	enas_buf_free(&buf);
 	enas_buf_free(&line);
 	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+		err(2, _("standard output"));
 	return nrows == 0 || bad > 0;
 }
