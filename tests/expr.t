@@ -5,7 +5,7 @@
 # exit 2, with the expression, the column and what was expected.
 . "$(dirname "$0")/lib.sh"
 
-plan 43
+plan 45
 
 cd "$TMP" && enas init r >/dev/null && cd r || exit 2
 d=records/cases/2024
@@ -59,6 +59,7 @@ refused 'referrals[].service=Health' \
     "'referrals[].service=Health': column 21: 'Health' is not a value of referrals[].service (did you mean health?)"
 refused 'consent.reporting=yes' "'consent.reporting=yes': column 19: expected true or false, found 'yes'"
 refused 'site<n' "'site<n': column 5: '<' compares ints and dates, and site is text: use = or ~"
+refused 'nationality=gn' "'nationality=gn': column 13: 'gn' does not match the pattern of nationality, [A-Z]{2} (did you mean GN?)"
 refused 'sex=x' "'sex=x': column 5: 'x' is not a value of sex: expected one of male, female, unknown"
 refused 'site~Nador' \
     "'site~Nador': column 6: the regex matches no value of site: expected one of casablanca, marrakech, nador, oujda"
