@@ -12,6 +12,7 @@
 #include "diff.h"
 #include "expr.h"
 #include "find.h"
+#include "i18n.h"
 #include "kinds.h"
 #include "record.h"
 #include "repo.h"
@@ -85,7 +86,7 @@ split_fields(const struct enas_rules *r, char *list, size_t *n)
 	    &save)) {
 		if (strcmp(s, "id") != 0 && !enas_rules_field(r, s)) {
 			free(f);
-			errx(2, "-f %s: field not declared in %s", s, r->file);
+			errx(2, _("-f %s: field not declared in %s"), s, r->file);
 		}
 		if (*n + 1 == cap) {
 			if (!(more = realloc(f, (cap *= 2) * sizeof(*f))))
@@ -95,7 +96,7 @@ split_fields(const struct enas_rules *r, char *list, size_t *n)
 		f[(*n)++] = s;
 	}
 	if (*n == 0)
-		errx(2, "-f: no fields given");
+		errx(2, _("-f: no fields given"));
 	return f;
 }
 
@@ -120,7 +121,7 @@ main(int argc, char *argv[])
 	struct row *rows = NULL;
 	const struct enas_rules *r;
 	const struct enas_entry *e;
-	const char *dir = NULL, *rev = NULL, *base, *field;
+	const char *dir = NULL, *rev = NULL, *base;
 	char *fieldlist = NULL, **fields = NULL, **wheres, name[512];
 	size_t nw = 0, nf = 0, i, j, nrows = 0, len;
 	int ch, zero = 0, parse, rc, keep;
@@ -171,20 +172,16 @@ main(int argc, char *argv[])
 	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
 	if (!(r = enas_kinds_find(kinds, argv[0])))
-		errx(2, "no kind '%.64s' in %s%s", argv[0], rsnap->prefix,
+		errx(2, _("no kind '%.64s' in %s%s"), argv[0], rsnap->prefix,
 		    ENAS_RULES_DIR);
 	/* sizeof(*p) of an array of pointers: a false positive. */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	if (!(exprs = calloc(nw + 1, sizeof(*exprs))))
 		err(2, NULL);
-	for (i = 0; i < nw; i++) {
-		if (enas_expr_parse(&exprs[i], wheres[i]) < 0)
-			errx(2, "-w %s: %s", wheres[i], enas_error_last());
-		field = enas_expr_field(exprs[i]);
-		if (strcmp(field, "id") != 0 && !enas_rules_field(r, field))
-			errx(2, "-w %s: %s: field not declared in %s",
-			    wheres[i], field, r->file);
-	}
+	for (i = 0; i < nw; i++)
+		if ((rc = enas_expr_compile(&exprs[i], wheres[i], r)) < 0)
+			tool_fail(rc == ENAS_ENOMEM ? rc : enas_error_prefix(rc,
+			    "-w "));
 	if (fieldlist)
 		fields = split_fields(r, fieldlist, &nf);
 	/* Only the file names are needed to list every id. */

@@ -13,7 +13,7 @@
 
 #include "enas.h"
 
-static _Thread_local char last_error[512];
+static _Thread_local char last_error[1024];
 
 const char *
 enas_error_last(void)
@@ -21,14 +21,40 @@ enas_error_last(void)
 	return last_error[0] ? last_error : "no error";
 }
 
+/*
+ * Both setters format into a buffer of their own, then copy: an argument
+ * may be enas_error_last() itself (the message being wrapped), which
+ * vsnprintf must never read while it writes over it.
+ */
 int
 enas_error_set(int status, const char *fmt, ...)
 {
+	char tmp[sizeof(last_error)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, tmp, sizeof(tmp));
+	return status;
+}
+
+int
+enas_error_prefix(int status, const char *fmt, ...)
+{
+	char tmp[sizeof(last_error)];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(tmp))
+		n = (int)sizeof(tmp) - 1;
+	snprintf(tmp + n, sizeof(tmp) - (size_t)n, "%s", enas_error_last());
+	memcpy(last_error, tmp, sizeof(tmp));
 	return status;
 }
 

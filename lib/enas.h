@@ -76,10 +76,25 @@ int enas_diag_format(char *buf, size_t size, const struct enas_diag *d);
 
 /*
  * The message of the last negative status returned in this thread, or
- * "no error".  enas_error_set() is for the library's own modules.
+ * "no error".  The pointer stays valid, and its text may change at the
+ * next enas call in this thread.
  */
 const char *enas_error_last(void);
+
+/*
+ * Set the last error to the formatted message and return status.  Any
+ * argument may be enas_error_last() itself: the message is formatted
+ * aside, then copied.
+ */
 int enas_error_set(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Put the formatted text in front of the last error ("-w age<3: " +
+ * what the parser said) and return status.  The way to add context to
+ * a message from below: it never formats from its own buffer.
+ */
+int enas_error_prefix(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int enas_error_nomem(void);
 

@@ -249,23 +249,62 @@ bands(struct loader *ld, const struct enas_node *n, struct enas_field *f)
 	f->nbands = i;
 }
 
+/*
+ * Compile the condition n (required_if or forbidden_if) of field f,
+ * checked against the whole rules r: a condition that names an
+ * undeclared field or a value that cannot be is a rules error, at the
+ * column of the problem.
+ */
 static struct enas_expr *
-condition(struct loader *ld, const struct enas_node *n, struct enas_field *f)
+condition(struct loader *ld, const struct enas_node *n,
+    const struct enas_rules *r, const struct enas_field *f)
 {
 	struct enas_expr *e;
 	const char *v = scalar(ld, n, f->path);
+	int rc, col = 0;
 
 	if (!v)
 		return NULL;
-	if (enas_expr_parse(&e, v) == ENAS_ENOMEM) {
+	rc = enas_expr_compile_at(&e, v, r, &col);
+	if (rc == ENAS_ENOMEM) {
 		out_of_memory(ld);
 		return NULL;
 	}
-	if (!e) {
-		bad(ld, n, 0, f->path, "%s: %s", n->key, enas_error_last());
+	if (rc < 0) {
+		enas_diag_report(ld->fn, ld->ctx, ld->file, n->line, n->col +
+		    (n->quoted ? 1 : 0) + (col > 0 ? col - 1 : 0), ENAS_ERROR,
+		    f->path, NULL, "%s: %s", n->key, enas_error_last());
+		ld->errors++;
 		return NULL;
 	}
 	return e;
+}
+
+/*
+ * The conditions of every declared field, once all fields are known:
+ * fields is the rules' "fields" mapping, whose n-th key is the n-th
+ * field.
+ */
+static void
+conditions(struct loader *ld, struct enas_rules *r,
+    const struct enas_node *fields)
+{
+	struct rules_priv *p = r->priv;
+	const struct enas_node *n, *k;
+	size_t i;
+
+	for (i = 0, n = fields->child; n; n = n->next, i++) {
+		if (n->type != ENAS_MAP)
+			continue;
+		for (k = n->child; k; k = k->next) {
+			if (strcmp(k->key, "required_if") == 0)
+				p->fp[i].required_if = condition(ld, k, r,
+				    &r->fields[i]);
+			else if (strcmp(k->key, "forbidden_if") == 0)
+				p->fp[i].forbidden_if = condition(ld, k, r,
+				    &r->fields[i]);
+		}
+	}
 }
 
 static void
@@ -345,10 +384,9 @@ load_field(struct loader *ld, const struct enas_node *n, struct enas_field *f,
 			if ((v = scalar(ld, k, f->path)))
 				f->ref = v;
 		} else if (strcmp(k->key, "required_if") == 0) {
-			fp->required_if = condition(ld, k, f);
+			/* Compiled by conditions(), once every field is known. */
 			f->required_if_src = k->value;
 		} else if (strcmp(k->key, "forbidden_if") == 0) {
-			fp->forbidden_if = condition(ld, k, f);
 			f->forbidden_if_src = k->value;
 		} else if (strcmp(k->key, "level") == 0) {
 			if (!(v = scalar(ld, k, f->path)))
@@ -618,6 +656,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 	if ((rc = imply(r, fields)) < 0)
 		goto fail;
 	settle(&ld, r);
+	conditions(&ld, r, fields);
 	if (r->date && (!(f = (struct enas_field *)enas_rules_field(r,
 	    r->date)) || f->type != ENAS_DATE))
 		bad(&ld, rec->root, 0, "date", "'%s' is not a declared field "

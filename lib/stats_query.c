@@ -295,7 +295,6 @@ int
 stats_ex_init(struct ex *x, const struct cq *c)
 {
 	const struct enas_stats_query *q = c->q;
-	const char *field;
 	size_t i;
 	int rc;
 
@@ -308,15 +307,10 @@ stats_ex_init(struct ex *x, const struct cq *c)
 		return ENAS_ENOMEM;
 	for (i = 0; i < q->nwhere; i++) {
 		x->nw = i + 1;
-		if ((rc = enas_expr_parse(&x->w[i], q->where[i])) < 0)
-			return rc == ENAS_ENOMEM ? rc : enas_error_set(
-			    ENAS_EUSAGE, "-w %s: %s", q->where[i],
-			    enas_error_last());
-		field = enas_expr_field(x->w[i]);
-		if (!enas_rules_field(c->rules, field))
-			return enas_error_set(ENAS_EUSAGE, "-w %s: '%s' is not "
-			    "a field of %s (%s)", q->where[i], field,
-			    c->rules->kind, c->rules->file);
+		if ((rc = enas_expr_compile(&x->w[i], q->where[i],
+		    c->rules)) < 0)
+			return rc == ENAS_ENOMEM ? rc : enas_error_prefix(rc,
+			    "-w ");
 	}
 	return 0;
 }

@@ -180,8 +180,8 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 	x->out.len = 0;
 	for (i = 0; i < x->nw; i++) {
 		if ((rc = enas_expr_eval(x->w[i], root)) < 0)
-			return enas_error_set(rc, "%s: -w %s: %s", file,
-			    c->q->where[i], enas_error_last());
+			return enas_error_prefix(rc, "%s: -w %s: ", file,
+			    c->q->where[i]);
 		if (!rc)
 			return put_byte(&x->out, 0);
 	}

@@ -3,7 +3,7 @@
 # column; a pattern that backtracks without end is an error, not a pass.
 . "$(dirname "$0")/lib.sh"
 
-plan 9
+plan 11
 
 records_repo "$TMP/r"
 cd "$TMP/r" || exit 2
@@ -55,8 +55,19 @@ is "2:$rules:$line:19: error: country: type: 'integer' is not one of text, int, 
 
 with_rule "{required_if: 'Status=closed'}"
 run enas-check --all
-is "2:$rules:$line:26: error: country: required_if: bad field name 'Status' in 'Status=closed': fields are lower-case words joined by '.'" \
+is "2:$rules:$line:27: error: country: required_if: 'Status=closed': column 1: expected a field name (lower-case words joined by '.', as in referrals[].to), found 'Status'" \
     "$rc:$err" "a bad where-expression"
+
+# Conditions are checked against the rules, like -w (SPEC §6).
+with_rule "{required_if: 'tpye=donor'}"
+run enas-check --all
+is "2:$rules:$line:27: error: country: required_if: 'tpye=donor': column 1: 'tpye' is not a field of partner (did you mean type?)" \
+    "$rc:$err" "a condition on an undeclared field is a rules error"
+
+with_rule "{forbidden_if: 'type = Donor'}"
+run enas-check --all
+is "2:$rules:$line:35: error: country: forbidden_if: 'type = Donor': column 8: 'Donor' is not a value of type (did you mean donor?)" \
+    "$rc:$err" "a condition with a value outside the enum is a rules error"
 
 cp "$TMP/rules" "$rules"
 sed -i 's/^kind: partner/kind: partner\nbogus: 1/' "$rules"
