@@ -61,7 +61,7 @@ is "2:$rules:$line:26: error: country: required_if: bad field name 'Status' in '
 cp "$TMP/rules" "$rules"
 sed -i 's/^kind: partner/kind: partner\nbogus: 1/' "$rules"
 run enas-check --all
-is "2:$rules:5:1: error: unknown key 'bogus' (expected kind, dir, path, id, date, fields or description)" \
+is "2:$rules:5:1: error: unknown key 'bogus' (expected kind, dir, path, id, date, fields, commit or description)" \
     "$rc:$err" "an unknown top-level key"
 
 done_testing
