@@ -41,7 +41,7 @@ for name in $cases; do
 	    nhook=$((nhook + 1))
 done
 ncase=$(echo $cases | wc -w)
-plan $((ncase + nhook + 5))
+plan $((ncase + nhook + 6))
 
 SRV=$TMP/srv.git
 OFFICE=$TMP/office
@@ -243,5 +243,28 @@ ok $? "control: a clone with core.hooksPath = hooks runs a pulled hooks/post-mer
 ok $? "a clone made with enas init pulls hooks/post-merge and never runs it"
 [ -f moved/hooks/post-merge ] && [ ! -e "$TMP/ran-moved" ]
 ok $? "nor does an older clone after enas init moved its core.hooksPath"
+
+# The check stops when the pusher is gone: the hook's parent (git
+# receive-pack) exits while the hook waits for its input.  Its commit is
+# valid: a check that went on would end silently, with status 0.
+(
+	cd "$OFFICE" || exit 2
+	git reset -q --hard "$BASE"
+	write_case "$(case_file)"
+	git add -A && git commit -q --no-verify -m "case NDR-2024-7K3QP: new"
+)
+git -C "$SRV" fetch -q "$OFFICE" main:refs/heads/gone-test
+git -C "$SRV" update-ref -d refs/heads/gone-test
+printf '%s %s refs/heads/main\n' "$BASE" "$(git -C "$OFFICE" rev-parse HEAD)" \
+    >"$TMP/gone.in"
+(cd "$SRV" && sh -c '(sleep 3; cat "$1") | enas-check --pre-receive 2>"$2" &
+    sleep 1' sh "$TMP/gone.in" "$TMP/gone.err")
+i=0
+while [ $i -lt 60 ] && ! [ -s "$TMP/gone.err" ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+is "enas-check: the pusher is gone; check abandoned" "$(cat "$TMP/gone.err")" \
+    "the hook stops when its pusher is gone"
 
 done_testing
