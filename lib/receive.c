@@ -38,16 +38,57 @@ enas_receive_parse(struct enas_update *u, const char *line, size_t len)
 	return 0;
 }
 
+/* Hide the commit that obj peels to, if any, from walk. */
 static int
-hide_ref(git_reference *ref, void *payload)
+hide_object(git_revwalk *walk, git_object *obj)
 {
-	git_revwalk *walk = payload;
-	git_object *obj = NULL;
+	git_object *commit = NULL;
+	int rc = 0;
 
-	if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
-		git_revwalk_hide(walk, git_object_id(obj));
-	git_object_free(obj);
-	git_reference_free(ref);
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
+		rc = git_revwalk_hide(walk, git_object_id(commit));
+	git_object_free(commit);
+	return rc;
+}
+
+/*
+ * Hide what the server has already checked: the tips of the refs a
+ * push may update, each looked up by its name (no directory of refs is
+ * listed), and the old value of each update.
+ */
+static int
+hide_known(git_revwalk *walk, git_repository *git,
+    const struct enas_policy *pol, const struct enas_update *u, size_t n)
+{
+	git_reference *ref;
+	git_object *obj;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < pol->nrefs; i++) {
+		if ((rc = git_reference_lookup(&ref, git, pol->refs[i])) ==
+		    GIT_ENOTFOUND)
+			continue;
+		if (rc < 0)
+			return rc;
+		obj = NULL;
+		rc = git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT);
+		if (rc == 0)
+			rc = git_revwalk_hide(walk, git_object_id(obj));
+		git_object_free(obj);
+		git_reference_free(ref);
+		if (rc < 0 && rc != GIT_EPEEL && rc != GIT_ENOTFOUND)
+			return rc;
+	}
+	for (i = 0; i < n; i++) {
+		if (git_oid_is_zero(&u[i].old) ||
+		    git_object_lookup(&obj, git, &u[i].old, GIT_OBJECT_ANY) < 0)
+			continue;
+		rc = hide_object(walk, obj);
+		git_object_free(obj);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -590,7 +631,7 @@ enas_receive_check(struct enas_repo *repo, const struct enas_policy *pol,
 		rc = 0;
 		goto out;
 	}
-	if (git_reference_foreach(enas_repo_git(repo), hide_ref, walk) < 0) {
+	if (hide_known(walk, enas_repo_git(repo), pol, u, n) < 0) {
 		rc = enas_repo_error(_("cannot read the refs"));
 		goto out;
 	}
