@@ -186,7 +186,7 @@ pre_receive(void)
 
 	if ((rc = enas_repo_open(&repo, NULL, ENAS_REPO_FROM_ENV)) < 0)
 		fail(rc);
-	if ((rc = enas_policy_load(&pol, repo)) < 0) {
+	if (enas_policy_load(&pol, repo) < 0) {
 		enas_repo_free(repo);
 		errx(2, _("push refused: %s"), enas_error_last());
 	}
