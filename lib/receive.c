@@ -572,54 +572,109 @@ check_update(struct enas_repo *repo, const struct enas_policy *pol,
 	return rc < 0 ? rc : rp->errors > before;
 }
 
-int
-enas_receive_check(struct enas_repo *repo, const struct enas_policy *pol,
-    const struct enas_update *u, size_t n, struct enas_receive_result *res,
-    enas_diag_fn fn, void *ctx)
+/*
+ * Whether ref is a ledger's (refs/enas/...: enas-stats's publications),
+ * whose commits hold publications, not records.
+ */
+static int
+is_ledger(const char *ref)
 {
-	struct reporter rp = { fn, ctx, 0 };
+	return strncmp(ref, "refs/enas/", 10) == 0;
+}
+
+/*
+ * A ledger commit: a tree of plain files at its top (one publication
+ * each), none over 256 KiB (by its header), none hidden, with a
+ * message and identities as a commit's of main.
+ */
+static int
+check_ledger(struct enas_repo *repo, const struct enas_policy *pol,
+    struct reporter *rp, const git_oid *id)
+{
+	git_repository *git = enas_repo_git(repo);
+	const git_tree_entry *e;
+	struct commit_check cc;
+	git_odb *odb = NULL;
+	git_object_t type;
+	const char *name;
+	size_t i, size;
+	int before = rp->errors, rc = 0;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.repo = repo;
+	cc.pol = pol;
+	cc.rp = rp;
+	git_oid_tostr(cc.hex, 8, id);
+	if (git_commit_lookup(&cc.commit, git, id) < 0 ||
+	    git_commit_tree(&cc.tree, cc.commit) < 0 ||
+	    git_repository_odb(&odb, git) < 0) {
+		rc = enas_repo_error(_("cannot read a pushed commit"));
+		goto out;
+	}
+	for (i = 0; i < git_tree_entrycount(cc.tree); i++) {
+		e = git_tree_entry_byindex(cc.tree, i);
+		name = git_tree_entry_name(e);
+		if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB ||
+		    name[0] == '.' || name[strspn(name, "abcdefghijklmnopqrstu"
+		    "vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+:")]) {
+			report(&cc, name, NULL, NULL, "%s", _("a ledger holds "
+			    "only publications: plain files at its top, named "
+			    "with letters, digits and ._-+:"));
+			continue;
+		}
+		if (git_odb_read_header(&size, &type, odb,
+		    git_tree_entry_id(e)) < 0) {
+			rc = enas_repo_error(_("cannot read a pushed object"));
+			goto out;
+		}
+		if (size > ENAS_RECORD_MAX)
+			report(&cc, name, NULL, NULL, _("is %zu bytes; no file "
+			    "of a records repository may be over %d bytes (it "
+			    "was not read)"), size, ENAS_RECORD_MAX);
+	}
+out:
+	git_odb_free(odb);
+	git_tree_free(cc.tree);
+	git_commit_free(cc.commit);
+	return rc < 0 ? rc : rp->errors > before;
+}
+
+/*
+ * Walk the commits that the updates of one class (ledger refs or not)
+ * bring, oldest first, and check each; *count counts them across the
+ * classes.  1 when the walk was stopped (reported), else 0, or a
+ * negative status.
+ */
+static int
+walk_class(struct enas_repo *repo, const struct enas_policy *pol,
+    const struct enas_update *u, size_t n, int ledger, unsigned long *count,
+    struct reporter *rp, struct enas_receive_result *res)
+{
 	struct enas_diag d = { "push", 0, 0, ENAS_ERROR, NULL, NULL, NULL };
-	char msg[256];
+	git_repository *git = enas_repo_git(repo);
 	git_revwalk *walk = NULL;
+	git_object *obj, *peeled;
+	char msg[256];
 	git_oid id;
-	unsigned long count = 0;
 	size_t i;
 	int rc, any = 0, gone;
 
-	memset(res, 0, sizeof(*res));
-	for (i = 0; i < n; i++) {
-		if ((rc = check_update(repo, pol, &rp, &u[i])) < 0)
-			return rc;
-		res->bad_refs += rc;
-	}
-	if (git_revwalk_new(&walk, enas_repo_git(repo)) < 0)
+	if (git_revwalk_new(&walk, git) < 0)
 		return enas_repo_error(_("cannot walk the pushed commits"));
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	for (i = 0; i < n; i++) {
-		git_object *obj = NULL;
-
-		if (git_oid_is_zero(&u[i].new))
+		if (git_oid_is_zero(&u[i].new) || is_ledger(u[i].ref) != ledger)
 			continue;
 		/* A tag's commit: peeled, as git push --follow-tags sends. */
-		if (git_object_lookup(&obj, enas_repo_git(repo), &u[i].new,
+		if (git_object_lookup(&obj, git, &u[i].new,
 		    GIT_OBJECT_ANY) < 0) {
 			rc = enas_repo_error(u[i].ref);
 			goto out;
 		}
-		if (git_object_type(obj) == GIT_OBJECT_TAG) {
-			git_object *peeled = NULL;
-
-			if (git_object_peel(&peeled, obj,
-			    GIT_OBJECT_COMMIT) == 0) {
-				git_oid_cpy(&id, git_object_id(peeled));
-				rc = git_revwalk_push(walk, &id);
-			} else
-				rc = 1;
-			git_object_free(peeled);
-		} else if (git_object_type(obj) == GIT_OBJECT_COMMIT)
-			rc = git_revwalk_push(walk, &u[i].new);
-		else
-			rc = 1;
+		peeled = NULL;
+		rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0 ?
+		    git_revwalk_push(walk, git_object_id(peeled)) : 1;
+		git_object_free(peeled);
 		git_object_free(obj);
 		if (rc < 0) {
 			rc = enas_repo_error(u[i].ref);
@@ -631,7 +686,7 @@ enas_receive_check(struct enas_repo *repo, const struct enas_policy *pol,
 		rc = 0;
 		goto out;
 	}
-	if (hide_known(walk, enas_repo_git(repo), pol, u, n) < 0) {
+	if (hide_known(walk, git, pol, u, n) < 0) {
 		rc = enas_repo_error(_("cannot read the refs"));
 		goto out;
 	}
@@ -641,7 +696,7 @@ enas_receive_check(struct enas_repo *repo, const struct enas_policy *pol,
 			    "check abandoned"));
 			goto out;
 		}
-		if (gone == 1 || ++count > pol->max_commits) {
+		if (gone == 1 || ++*count > pol->max_commits) {
 			res->stopped = gone ? 2 : 1;
 			if (gone)
 				snprintf(msg, sizeof(msg), _("checking took "
@@ -653,11 +708,13 @@ enas_receive_check(struct enas_repo *repo, const struct enas_policy *pol,
 				    "commits (enas.maxCommits): push fewer at a "
 				    "time"), pol->max_commits);
 			d.msg = msg;
-			counting(&rp, &d);
-			rc = 0;
+			counting(rp, &d);
+			rc = 1;
 			goto out;
 		}
-		if ((rc = check_commit(repo, pol, &rp, &id)) < 0)
+		rc = ledger ? check_ledger(repo, pol, rp, &id) :
+		    check_commit(repo, pol, rp, &id);
+		if (rc < 0)
 			goto out;
 		res->bad_commits += rc;
 	}
@@ -667,4 +724,26 @@ enas_receive_check(struct enas_repo *repo, const struct enas_policy *pol,
 out:
 	git_revwalk_free(walk);
 	return rc;
+}
+
+int
+enas_receive_check(struct enas_repo *repo, const struct enas_policy *pol,
+    const struct enas_update *u, size_t n, struct enas_receive_result *res,
+    enas_diag_fn fn, void *ctx)
+{
+	struct reporter rp = { fn, ctx, 0 };
+	unsigned long count = 0;
+	size_t i;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < n; i++) {
+		if ((rc = check_update(repo, pol, &rp, &u[i])) < 0)
+			return rc;
+		res->bad_refs += rc;
+	}
+	if ((rc = walk_class(repo, pol, u, n, 0, &count, &rp, res)) != 0)
+		return rc < 0 ? rc : 0;
+	rc = walk_class(repo, pol, u, n, 1, &count, &rp, res);
+	return rc < 0 ? rc : 0;
 }

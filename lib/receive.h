@@ -45,7 +45,10 @@ struct enas_receive_result {
  *   changes; a new record of another office's code; a message, author
  *   or committer that breaks the rules' commit: section; and the
  *   records that differ from its first parent, against that commit's
- *   own rules.
+ *   own rules;
+ * - the commits of a ledger ref (refs/enas/..., enas-stats's
+ *   publications, when enas.allowRef lists it): plain files at the top
+ *   of the tree, none hidden or over 256 KiB.
  *
  * Problems are named "<ref>" or "<commit>:<path>".  Returns 0 with the
  * counts in *res, or a negative status (ENAS_EIO when the pusher is
