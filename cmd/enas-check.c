@@ -11,6 +11,8 @@
 
 #include "check.h"
 #include "find.h"
+#include "i18n.h"
+#include "policy.h"
 #include "receive.h"
 #include "record.h"
 #include "repo.h"
@@ -151,6 +153,8 @@ static int
 pre_receive(void)
 {
 	struct enas_update *u = NULL, *grown;
+	struct enas_receive_result res;
+	struct enas_policy *pol = NULL;
 	struct enas_repo *repo;
 	char *line = NULL;
 	size_t cap = 0, n = 0, ucap = 0;
@@ -159,8 +163,15 @@ pre_receive(void)
 
 	if ((rc = enas_repo_open(&repo, NULL, ENAS_REPO_FROM_ENV)) < 0)
 		tool_fail(rc);
+	if (enas_policy_load(&pol, repo) < 0) {
+		enas_repo_free(repo);
+		errx(2, _("push refused: %s"), enas_error_last());
+	}
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		/* A line that came through a CRLF text channel. */
+		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		if (n == ucap) {
 			ucap = ucap ? ucap * 2 : 16;
@@ -172,6 +183,7 @@ pre_receive(void)
 			/* free first: LeakSanitizer watches this exit too */
 			free(u);
 			free(line);
+			enas_policy_free(pol);
 			enas_repo_free(repo);
 			errx(2, "%s", enas_error_last());
 		}
@@ -179,21 +191,28 @@ pre_receive(void)
 	}
 	if (ferror(stdin))
 		err(2, "standard input");
-	rc = enas_receive_check(repo, u, n, print_diag, NULL);
+	rc = enas_receive_check(repo, pol, u, n, &res, print_diag, NULL);
 	if (rc < 0)
 		tool_fail(rc);
 	if (enas_alloc_failed())
 		errx(2, "out of memory");
-	if (rc > 0)
-		fprintf(stderr, "enas-check: push refused: %d commit%s break%s "
-		    "the rules; fix %s (git rebase -i, or a new commit on top "
-		    "that mends it cannot help: every commit is checked) and "
-		    "push again\n", rc, rc == 1 ? "" : "s", rc == 1 ? "s" : "",
-		    rc == 1 ? "it" : "them");
+	if (res.bad_commits > 0)
+		fprintf(stderr, res.bad_commits == 1 ? _("enas-check: push "
+		    "refused: %d commit breaks the rules; fix it (git rebase "
+		    "-i, or a new commit on top that mends it cannot help: "
+		    "every commit is checked) and push again\n") :
+		    _("enas-check: push refused: %d commits break the rules; "
+		    "fix them (git rebase -i, or a new commit on top that "
+		    "mends it cannot help: every commit is checked) and push "
+		    "again\n"), res.bad_commits);
+	else if (res.bad_refs > 0 || res.stopped)
+		fprintf(stderr, "%s\n", _("enas-check: push refused"));
+	rc = res.bad_commits > 0 || res.bad_refs > 0 || res.stopped;
 	free(u);
 	free(line);
+	enas_policy_free(pol);
 	enas_repo_free(repo);
-	return rc > 0;
+	return rc;
 }
 
 int

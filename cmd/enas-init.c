@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "i18n.h"
 #include "record.h"
 #include "repo.h"
 #include "write.h"
@@ -80,7 +81,12 @@ try_datadir(const char *top)
 		    top);
 	}
 	snprintf(data.hooks, sizeof(data.hooks), "%s/hooks", top);
-	return is_dir(data.rules) && is_dir(data.hooks);
+	if (!is_dir(data.rules) || !is_dir(data.hooks))
+		return 0;
+	/* git runs the hooks from wherever it is: an absolute path. */
+	if (realpath(data.hooks, probe))
+		snprintf(data.hooks, sizeof(data.hooks), "%s", probe);
+	return 1;
 }
 
 /*
@@ -211,14 +217,13 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every *.yaml of the default directory src into dst below top. */
-static void
-install_dir(struct enas_repo *repo, const char *top, const char *src,
-    const char *dst)
+/* The *.yaml names in the directory src, sorted, into *out. */
+static size_t
+list_yaml(const char *src, char ***out)
 {
-	char from[2 * PATH_MAX], to[2 * PATH_MAX], **names = NULL, **more;
+	char **names = NULL, **more;
 	struct dirent *d;
-	size_t n = 0, len, i;
+	size_t n = 0, len;
 	DIR *dir;
 
 	if (!(dir = opendir(src)))
@@ -237,6 +242,18 @@ install_dir(struct enas_repo *repo, const char *top, const char *src,
 	closedir(dir);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_name);
+	*out = names;
+	return n;
+}
+
+/* Every *.yaml of the default directory src into dst below top. */
+static void
+install_dir(struct enas_repo *repo, const char *top, const char *src,
+    const char *dst)
+{
+	char from[2 * PATH_MAX], to[2 * PATH_MAX], **names;
+	size_t n = list_yaml(src, &names), i;
+
 	for (i = 0; i < n; i++) {
 		snprintf(from, sizeof(from), "%s/%s", src, names[i]);
 		snprintf(to, sizeof(to), "%s/%s", dst, names[i]);
@@ -354,6 +371,7 @@ open_or_init(const char *dir, int bare)
 		    GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 		opts.flags = GIT_REPOSITORY_INIT_MKPATH |
 		    (bare ? GIT_REPOSITORY_INIT_BARE : 0);
+		opts.initial_head = "main";
 		if (git_repository_init_ext(&git, real, &opts) < 0)
 			tool_fail(enas_repo_error("git init"));
 		git_repository_free(git);
@@ -364,27 +382,185 @@ open_or_init(const char *dir, int bare)
 	return repo;
 }
 
+/* Write buf as a blob, and add it to index at path. */
+static void
+seed_file(git_index *index, git_repository *git, const char *path,
+    const char *buf, size_t len)
+{
+	git_index_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.mode = GIT_FILEMODE_BLOB;
+	if (git_blob_create_from_buffer(&e.id, git, buf, len) < 0 ||
+	    git_index_add(index, &e) < 0)
+		tool_fail(enas_repo_error(path));
+}
+
+/* Add the default files of directory src, as dst/NAME, to index. */
+static void
+seed_dir(git_index *index, git_repository *git, const char *src,
+    const char *dst)
+{
+	struct enas_buf b = ENAS_BUF_INIT;
+	char from[2 * PATH_MAX], to[2 * PATH_MAX], **names;
+	size_t n = list_yaml(src, &names), i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(from, sizeof(from), "%s/%s", src, names[i]);
+		snprintf(to, sizeof(to), "%s/%s", dst, names[i]);
+		if (enas_file_read(&b, from, FILE_MAX) < 0)
+			errx(2, "%s", enas_error_last());
+		seed_file(index, git, to, b.data ? b.data : "", b.len);
+		free(names[i]);
+	}
+	free(names);
+	enas_buf_free(&b);
+}
+
+/* Who makes the server's first commit: git's identity, or enas init. */
+static git_signature *
+identity(git_repository *git, const char *who)
+{
+	git_signature *sig = NULL;
+	char name[32], email[32];
+	const char *n, *e;
+
+	snprintf(name, sizeof(name), "GIT_%s_NAME", who);
+	snprintf(email, sizeof(email), "GIT_%s_EMAIL", who);
+	n = getenv(name);
+	e = getenv(email);
+	if (n && *n && e && git_signature_now(&sig, n, e) == 0)
+		return sig;
+	if (git_signature_default(&sig, git) == 0)
+		return sig;
+	if (git_signature_now(&sig, "enas init", "enas@localhost") < 0)
+		tool_fail(enas_repo_error("cannot make a signature"));
+	return sig;
+}
+
+/*
+ * The server's first commit on main, made by whoever runs enas init
+ * (the admin): the default rules, partners and .gitattributes.  Every
+ * later push is checked against rules that an admin put there.
+ */
+static void
+seed_bare(struct enas_repo *repo)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_index *index = NULL;
+	git_signature *author, *committer;
+	git_tree *tree = NULL;
+	git_oid tid, cid;
+	git_reference *ref = NULL;
+
+	if (git_reference_lookup(&ref, git, "refs/heads/main") == 0) {
+		git_reference_free(ref);
+		return;
+	}
+	if (git_index_new(&index) < 0)
+		tool_fail(enas_repo_error("cannot make an index"));
+	seed_dir(index, git, data.rules, ENAS_RULES_DIR);
+	seed_dir(index, git, data.partners, ENAS_RECORDS_DIR "/partners");
+	seed_file(index, git, ".gitattributes", ATTRIBUTES "\n",
+	    strlen(ATTRIBUTES "\n"));
+	if (git_index_write_tree_to(&tid, index, git) < 0 ||
+	    git_tree_lookup(&tree, git, &tid) < 0)
+		tool_fail(enas_repo_error("cannot write the first tree"));
+	author = identity(git, "AUTHOR");
+	committer = identity(git, "COMMITTER");
+	if (git_commit_create(&cid, git, "refs/heads/main", author, committer,
+	    NULL, "records: rules, partners and attributes from enas init "
+	    "--bare\n", tree, 0, NULL) < 0)
+		tool_fail(enas_repo_error("cannot make the first commit"));
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_tree_free(tree);
+	git_index_free(index);
+}
+
+/*
+ * A server repository that is safe as made (SPEC §9): HEAD on main,
+ * every pushed object checked by git, no deletion or forced push, the
+ * pre-receive hook, and a first commit of the default rules.
+ */
 static int
 init_bare(const char *dir)
 {
 	struct enas_repo *repo = open_or_init(dir, 1);
+	git_repository *git = enas_repo_git(repo);
 	struct enas_buf cur = ENAS_BUF_INIT;
+	git_reference *head = NULL, *branch = NULL;
 	char src[2 * PATH_MAX];
+	const char *target;
 	int rc;
 
 	find_datadir();
 	if ((rc = enas_config_string(&cur, repo, "core.hooksPath")) < 0)
 		tool_fail(rc);
 	if (rc == 1)
-		fprintf(stderr, "enas-init: core.hooksPath = %s: git runs the "
+		fprintf(stderr, _("enas-init: core.hooksPath = %s: git runs the "
 		    "hooks there, not in hooks/; install hooks/pre-receive "
-		    "there too\n", cur.data);
+		    "there too\n"), cur.data);
 	snprintf(src, sizeof(src), "%s/pre-receive", data.hooks);
-	install(NULL, git_repository_path(enas_repo_git(repo)), src,
-	    "hooks/pre-receive", 1);
+	install(NULL, git_repository_path(git), src, "hooks/pre-receive", 1);
+	/* HEAD on main: what a clone checks out, where offices push. */
+	if (git_reference_lookup(&head, git, "HEAD") < 0)
+		tool_fail(enas_repo_error("HEAD"));
+	target = git_reference_symbolic_target(head);
+	if (target && strcmp(target, "refs/heads/main") != 0) {
+		if (git_reference_lookup(&branch, git, target) == 0)
+			fprintf(stderr, _("enas-init: kept HEAD on %s, which "
+			    "has commits; offices push to main: git "
+			    "symbolic-ref HEAD refs/heads/main\n"), target);
+		else if (git_repository_set_head(git, "refs/heads/main") < 0)
+			tool_fail(enas_repo_error("HEAD"));
+		git_reference_free(branch);
+	}
+	git_reference_free(head);
+	config(repo, "receive.fsckObjects", "true", _("git does not check "
+	    "the objects of a push"));
+	config(repo, "receive.denyNonFastForwards", "true", _("git allows "
+	    "a forced push"));
+	config(repo, "receive.denyDeletes", "true", _("git allows deleting "
+	    "a branch"));
+	seed_bare(repo);
 	enas_buf_free(&cur);
 	enas_repo_free(repo);
 	return 0;
+}
+
+/*
+ * Point git at the installed hooks.  A core.hooksPath of "hooks" is an
+ * older enas's tracked hooks/ directory, which a pull could change:
+ * moved, and said so.  Any other is the user's, kept and reported.
+ */
+static void
+hooks_path(struct enas_repo *repo)
+{
+	struct enas_buf cur = ENAS_BUF_INIT;
+	git_config *cfg = NULL, *local = NULL;
+	int rc;
+
+	if ((rc = enas_config_string(&cur, repo, "core.hooksPath")) < 0)
+		tool_fail(rc);
+	if (rc == 1 && (strcmp(cur.data, "hooks") == 0 ||
+	    strcmp(cur.data, "hooks/") == 0)) {
+		if (git_repository_config(&cfg, enas_repo_git(repo)) < 0 ||
+		    git_config_open_level(&local, cfg,
+		    GIT_CONFIG_LEVEL_LOCAL) < 0 ||
+		    git_config_set_string(local, "core.hooksPath",
+		    data.hooks) < 0)
+			tool_fail(enas_repo_error(_("cannot write the git config")));
+		git_config_free(local);
+		git_config_free(cfg);
+		fprintf(stderr, _("enas-init: core.hooksPath was hooks, a "
+		    "directory of the repository that any pull may change; "
+		    "now %s, the installed hooks\n"), data.hooks);
+	} else
+		config(repo, "core.hooksPath", data.hooks, _("the enas hooks "
+		    "do not run"));
+	enas_buf_free(&cur);
 }
 
 int
@@ -433,15 +609,8 @@ main(int argc, char *argv[])
 	if (!is_dir(src))
 		install_dir(repo, top, data.partners, ENAS_RECORDS_DIR
 		    "/partners");
-	snprintf(src, sizeof(src), "%s/pre-commit", data.hooks);
-	install(repo, top, src, "hooks/pre-commit", 1);
-	snprintf(src, sizeof(src), "%s/pre-merge-commit", data.hooks);
-	install(repo, top, src, "hooks/pre-merge-commit", 1);
-	snprintf(src, sizeof(src), "%s/pre-receive", data.hooks);
-	install(repo, top, src, "hooks/pre-receive", 1);
 	attributes(repo, top);
-	config(repo, "core.hooksPath", "hooks", "the enas hooks in hooks/ "
-	    "do not run");
+	hooks_path(repo);
 	config(repo, "merge.enas.name", MERGE_NAME, "records do not merge "
 	    "field by field");
 	config(repo, "merge.enas.driver", MERGE_DRIVER, "records do not "
@@ -457,8 +626,8 @@ main(int argc, char *argv[])
 		    (rc = enas_commit_tree(&tree, &head, repo, changes,
 		    nchanges)) < 0 ||
 		    (rc = enas_commit_create(NULL, repo, &tree, &head,
-		    "records: rules, partners, hooks and attributes from "
-		    "enas init\n", changes, nchanges)) < 0)
+		    "records: rules, partners and attributes from enas "
+		    "init\n", changes, nchanges)) < 0)
 			tool_fail(rc);
 	}
 	for (i = 0; i < nchanges; i++) {

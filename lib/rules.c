@@ -10,6 +10,7 @@
 
 #include "date.h"
 #include "expr.h"
+#include "i18n.h"
 #include "pattern.h"
 #include "rules.h"
 
@@ -552,6 +553,78 @@ check_template(struct loader *ld, struct enas_rules *r,
 	}
 }
 
+/* A size in bytes for the commit: section: a positive int. */
+static size_t
+commit_size(struct loader *ld, const struct enas_node *n)
+{
+	long long v;
+	const char *s = scalar(ld, n, "commit");
+
+	if (!s)
+		return 0;
+	if (enas_int_parse(&v, s, n->len) < 0 || v < 1 || v > 1000000) {
+		bad(ld, n, 0, "commit", _("%s: must be a number of bytes, "
+		    "1 to 1000000%s"), n->key, NULL);
+		return 0;
+	}
+	return (size_t)v;
+}
+
+/*
+ * The commit: section (struct enas_commit_rules): max_length, max_name,
+ * message, and deny, a mapping of names to patterns that must match
+ * nowhere in a message or a name.
+ */
+static void
+load_commit(struct loader *ld, struct enas_rules *r, const struct enas_node *n)
+{
+	struct enas_commit_rules *cr = &r->commit;
+	const struct enas_node *k, *d;
+	size_t i;
+
+	if (n->type != ENAS_MAP) {
+		bad(ld, n, 0, "commit", _("commit: must be a mapping of "
+		    "max_length, max_name, deny and message%s%s"), NULL, NULL);
+		return;
+	}
+	cr->set = 1;
+	for (k = n->child; k; k = k->next) {
+		if (strcmp(k->key, "max_length") == 0)
+			cr->max_length = commit_size(ld, k);
+		else if (strcmp(k->key, "max_name") == 0)
+			cr->max_name = commit_size(ld, k);
+		else if (strcmp(k->key, "message") == 0)
+			cr->message = scalar(ld, k, "commit");
+		else if (strcmp(k->key, "deny") == 0) {
+			if (k->type != ENAS_MAP) {
+				bad(ld, k, 0, "commit", _("deny: must be a "
+				    "mapping of names to patterns%s%s"), NULL,
+				    NULL);
+				continue;
+			}
+			if (!(cr->deny_name = enas_calloc(k->nchild + 1,
+			    sizeof(*cr->deny_name))) ||
+			    !(cr->deny_src = enas_calloc(k->nchild + 1,
+			    sizeof(*cr->deny_src))) ||
+			    !(cr->deny = enas_calloc(k->nchild + 1,
+			    sizeof(*cr->deny)))) {
+				out_of_memory(ld);
+				return;
+			}
+			for (d = k->child, i = 0; d; d = d->next) {
+				if (!(cr->deny[i] = pattern(ld, d, "commit", 0)))
+					continue;
+				cr->deny_name[i] = d->key;
+				cr->deny_src[i++] = d->value;
+			}
+			cr->ndeny = i;
+		} else
+			bad(ld, k, 1, "commit", _("unknown key '%s' (expected "
+			    "max_length, max_name, deny or message)%s"), k->key,
+			    NULL);
+	}
+}
+
 int
 enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
     const char *file, enas_diag_fn fn, void *ctx)
@@ -561,7 +634,7 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 	struct enas_rules *r = NULL;
 	struct rules_priv *p;
 	const struct enas_node *k, *fields = NULL, *idn = NULL, *pathn = NULL;
-	const struct enas_node *dirn = NULL;
+	const struct enas_node *dirn = NULL, *commitn = NULL;
 	struct enas_field *f;
 	char msg[256];
 	size_t i, off, n;
@@ -600,9 +673,12 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 			r->date = scalar(&ld, k, NULL);
 		else if (strcmp(k->key, "fields") == 0)
 			fields = k;
+		else if (strcmp(k->key, "commit") == 0)
+			commitn = k;
 		else if (strcmp(k->key, "description") != 0)
 			bad(&ld, k, 1, NULL, "unknown key '%s' (expected kind, "
-			    "dir, path, id, date, fields or description)%s",
+			    "dir, path, id, date, fields, commit or "
+			    "description)%s",
 			    k->key, NULL);
 	}
 	if (!r->kind || !r->dir || !r->path || !r->id_src || !idn || !fields) {
@@ -662,6 +738,8 @@ enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 		bad(&ld, rec->root, 0, "date", "'%s' is not a declared field "
 		    "of type date%s", r->date, NULL);
 	check_template(&ld, r, pathn);
+	if (commitn)
+		load_commit(&ld, r, commitn);
 	if (ld.errors) {
 		rc = ld.nomem ? enas_error_nomem() : ENAS_ERULES;
 		goto fail;
@@ -690,6 +768,11 @@ enas_rules_free(struct enas_rules *r)
 		free(r->fields[i].enums);
 		free(r->fields[i].bands);
 	}
+	for (i = 0; i < r->commit.ndeny; i++)
+		enas_pattern_free(r->commit.deny[i]);
+	free(r->commit.deny);
+	free(r->commit.deny_name);
+	free(r->commit.deny_src);
 	enas_pattern_free(p->id);
 	for (i = 0; i < p->nimplied; i++)
 		free(p->implied[i]);

@@ -55,6 +55,23 @@ struct enas_field {
 	void *priv;
 };
 
+/*
+ * The commit: section of a rules file: what the server lets a commit or
+ * tag message, and an author, committer or tagger, hold (lib/receive
+ * applies it to every pushed commit).  deny[i] is the compiled pattern
+ * (struct enas_pattern) of deny_src[i], named deny_name[i].
+ */
+struct enas_commit_rules {
+	int set;
+	size_t max_length;	/* bytes of a message; 0: no limit */
+	size_t max_name;	/* bytes of a name or e-mail; 0: no limit */
+	const char *message;	/* the hint, or NULL */
+	const char **deny_name;
+	const char **deny_src;
+	void **deny;
+	size_t ndeny;
+};
+
 struct enas_rules {
 	const char *file;	/* records/rules/case.yaml */
 	const char *kind;	/* case */
@@ -65,6 +82,7 @@ struct enas_rules {
 	struct enas_field *fields;
 	size_t nfields;
 	void *priv;
+	struct enas_commit_rules commit;
 };
 
 /*

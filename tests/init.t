@@ -3,19 +3,16 @@
 # overwriting what the user changed; enas init --bare for the server.
 . "$(dirname "$0")/lib.sh"
 
-plan 24
+plan 29
 
 cd "$TMP" || exit 2
 run enas init r
 is "0::" "$rc:$out:$err" "enas init DIR in a new directory: silent success"
 cd r || exit 2
 is "1" "$(git rev-list --count HEAD)" "one commit"
-is "records: rules, partners, hooks and attributes from enas init" \
+is "records: rules, partners and attributes from enas init" \
     "$(git log -1 --format=%s)" "its message"
 is ".gitattributes
-hooks/pre-commit
-hooks/pre-merge-commit
-hooks/pre-receive
 records/partners/alkaram.yaml
 records/partners/asticude.yaml
 records/partners/bayti.yaml
@@ -28,15 +25,13 @@ records/partners/pmp.yaml
 records/partners/unhcr.yaml
 records/rules/case.yaml
 records/rules/partner.yaml
-records/rules/session.yaml" "$(git ls-files)" "rules, partners, hooks and attributes committed"
+records/rules/session.yaml" "$(git ls-files)" "rules, partners and attributes committed, no hooks"
 is "records/**/*.yaml eol=lf merge=enas" "$(cat .gitattributes)" ".gitattributes"
-is "hooks|enas field-level merge|enas-merge %O %A %B %P" \
-    "$(git config core.hooksPath)|$(git config merge.enas.name)|$(git config merge.enas.driver)" \
-    "core.hooksPath and the merge driver configured"
-[ -x hooks/pre-commit ] && [ -x hooks/pre-merge-commit ] &&
-    [ -x hooks/pre-receive ] &&
-    [ "$(git ls-files -s hooks/pre-commit | cut -c1-6)" = 100755 ]
-ok $? "the hooks are executable, in the tree too"
+is "$ENAS_SRC/hooks|enas field-level merge|enas-merge %O %A %B %P|main" \
+    "$(git config core.hooksPath)|$(git config merge.enas.name)|$(git config merge.enas.driver)|$(git rev-parse --abbrev-ref HEAD)" \
+    "core.hooksPath is the installed hooks, the merge driver configured, on main"
+[ ! -e hooks ]
+ok $? "no hooks directory in the repository"
 cmp -s records/rules/case.yaml "$ENAS_SRC/records/rules/case.yaml"
 ok $? "the rules are the defaults"
 run enas-check --all
@@ -53,7 +48,7 @@ ok $? "run again: the git config unchanged"
 
 # The user's own rules are kept, and enas init says so.
 sed -i 's/max: 17,/max: 18,/' records/rules/case.yaml
-git commit -q -am "rules: age up to 18"
+git commit -q -am "rules: age up to 18" 2>/dev/null
 cp records/rules/case.yaml "$TMP/mine.yaml"
 head=$(git rev-parse HEAD)
 run enas init
@@ -63,21 +58,31 @@ cmp -s records/rules/case.yaml "$TMP/mine.yaml" && [ "$(git rev-parse HEAD)" = "
 ok $? "the user's file is unchanged, and nothing is committed"
 
 # What is missing comes back; deleted partners do not (they are data).
-git rm -q hooks/pre-receive records/rules/session.yaml records/partners/omdh.yaml
-git commit -q -m "remove some"
+git rm -q records/rules/session.yaml
+git commit -q -m "rules: no sessions" 2>/dev/null
+git rm -q records/partners/omdh.yaml
+git commit -q -m "partner omdh: removed"
 run enas init
 is "0:" "$rc:$(git status --porcelain)" "enas init upgrades a repository"
-is "A	hooks/pre-receive
-A	records/rules/session.yaml" "$(git show --name-status --format= HEAD)" \
-    "missing rules and hooks are restored and committed, not the partner"
+is "A	records/rules/session.yaml" "$(git show --name-status --format= HEAD)" \
+    "missing rules are restored and committed, not the partner"
 
 # A core.hooksPath of the user's own is reported, never changed.
 git config core.hooksPath .githooks
 run enas init
 is "0:enas-init: kept records/rules/case.yaml: it differs from the default ($ENAS_SRC/records/rules/case.yaml)
-enas-init: kept core.hooksPath = .githooks; the enas hooks in hooks/ do not run; to use enas's: git config core.hooksPath 'hooks'" \
+enas-init: kept core.hooksPath = .githooks; the enas hooks do not run; to use enas's: git config core.hooksPath '$ENAS_SRC/hooks'" \
     "$rc:$err" "another core.hooksPath is reported"
 is ".githooks" "$(git config core.hooksPath)" "and left as it was"
+
+# An older enas's clone ran the tracked hooks/ (core.hooksPath = hooks),
+# which any pull could change: moved to the installed hooks, and said.
+git config core.hooksPath hooks
+run enas init
+is "0:enas-init: kept records/rules/case.yaml: it differs from the default ($ENAS_SRC/records/rules/case.yaml)
+enas-init: core.hooksPath was hooks, a directory of the repository that any pull may change; now $ENAS_SRC/hooks, the installed hooks" \
+    "$rc:$err" "core.hooksPath = hooks is moved, and said so"
+is "$ENAS_SRC/hooks" "$(git config core.hooksPath)" "to the installed hooks"
 
 # An existing .gitattributes gets the line added, the rest kept.
 cd "$TMP" && mkdir a && cd a && git init -q && printf '*.png binary\n' >.gitattributes
@@ -100,13 +105,22 @@ else
 	ok 0 "# skip: under valgrind the program's own path is valgrind's"
 fi
 
-# The server: a bare repository with the pre-receive hook.
+# The server: a bare repository that is safe as made.
 run enas init --bare "$TMP/srv.git"
 [ "$rc" = 0 ] && [ -x "$TMP/srv.git/hooks/pre-receive" ] &&
     [ "$(git -C "$TMP/srv.git" rev-parse --is-bare-repository)" = true ]
 ok $? "enas init --bare makes a server repository with the hook"
-cd "$TMP" && git clone -q srv.git c 2>/dev/null && cd c && enas init >/dev/null 2>&1
-git push -q origin HEAD:main 2>/dev/null
+is "refs/heads/main|true|true|true" \
+    "$(git -C "$TMP/srv.git" symbolic-ref HEAD)|$(git -C "$TMP/srv.git" config receive.fsckObjects)|$(git -C "$TMP/srv.git" config receive.denyNonFastForwards)|$(git -C "$TMP/srv.git" config receive.denyDeletes)" \
+    "HEAD on main, fsckObjects, denyNonFastForwards, denyDeletes"
+is "records: rules, partners and attributes from enas init --bare
+.gitattributes $(cd "$ENAS_SRC" && ls records/partners/*.yaml | tr '\n' ' ')records/rules/case.yaml records/rules/partner.yaml records/rules/session.yaml " \
+    "$(git -C "$TMP/srv.git" log -1 --format=%s main)
+$(git -C "$TMP/srv.git" ls-tree -r --name-only main | grep -v '^records/rules/' | tr '\n' ' ')$(git -C "$TMP/srv.git" ls-tree -r --name-only main records/rules | tr '\n' ' ')" \
+    "its first commit on main: the default rules, partners and attributes"
+cd "$TMP" && git clone -q srv.git c 2>/dev/null && cd c && run enas init
+is "0::1" "$rc:$(git status --porcelain):$(git rev-list --count HEAD)" \
+    "an office's clone of it: enas init has nothing to commit"
 write_case records/cases/2024/NDR-2024-7K3QP.yaml
 sed -i 's/^age: 15/age: 19/' records/cases/2024/NDR-2024-7K3QP.yaml
 git add records && git commit -q --no-verify -m "case NDR-2024-7K3QP: new"

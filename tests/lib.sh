@@ -82,14 +82,13 @@ run() {
 }
 
 # records_repo DIR: a git repository with the project's rules and
-# partners committed, hooks installed by core.hooksPath.
+# partners committed, the project's hooks run through core.hooksPath
+# (never a directory of the repository: SPEC §2).
 records_repo() {
-	mkdir -p "$1/records" "$1/hooks"
+	mkdir -p "$1/records"
 	git -C "$1" init -q
 	cp -r "$ENAS_SRC/records/rules" "$ENAS_SRC/records/partners" "$1/records/"
-	cp "$ENAS_SRC/hooks/pre-commit" "$ENAS_SRC/hooks/pre-merge-commit" \
-	    "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
-	git -C "$1" config core.hooksPath hooks
+	git -C "$1" config core.hooksPath "$ENAS_SRC/hooks"
 	git -C "$1" add -A
 	git -C "$1" commit -q -m 'records: rules and partners'
 }
@@ -106,7 +105,8 @@ merge_driver() {
 
 # shared_remote DIR: a bare repository with the pre-receive hook, set up
 # as the README says, whose main holds a records repository with the
-# merge driver's attributes.
+# merge driver's attributes, pushed by its admin (enas.admin = admin;
+# the pusher is REMOTE_USER).
 shared_remote() {
 	records_repo "$1.seed"
 	merge_driver "$1.seed"
@@ -116,15 +116,16 @@ shared_remote() {
 	git -C "$1" config gc.auto 0
 	git -C "$1" config receive.denyNonFastForwards true
 	git -C "$1" config receive.denyDeletes true
+	git -C "$1" config enas.admin admin
 	cp "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
-	git -C "$1.seed" push -q "$1" main
+	REMOTE_USER=admin git -C "$1.seed" push -q "$1" main
 }
 
 # office_clone REMOTE DIR: an office's clone of the shared remote, with
 # the hooks and the merge driver.
 office_clone() {
 	git clone -q "$1" "$2"
-	git -C "$2" config core.hooksPath hooks
+	git -C "$2" config core.hooksPath "$ENAS_SRC/hooks"
 	git -C "$2" config gc.auto 0
 	merge_driver "$2"
 }

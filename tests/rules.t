@@ -72,7 +72,7 @@ is "2:$rules:$line:35: error: country: forbidden_if: 'type = Donor': column 8: '
 cp "$TMP/rules" "$rules"
 sed -i 's/^kind: partner/kind: partner\nbogus: 1/' "$rules"
 run enas-check --all
-is "2:$rules:5:1: error: unknown key 'bogus' (expected kind, dir, path, id, date, fields or description)" \
+is "2:$rules:5:1: error: unknown key 'bogus' (expected kind, dir, path, id, date, fields, commit or description)" \
     "$rc:$err" "an unknown top-level key"
 
 done_testing

@@ -1,0 +1,7 @@
+# layout: a file name with a right-to-left override
+hook=refuse
+F="records/cases/2024/$(printf 'NDR-2024-7K3QP\342\200\256lmay.yaml')"
+write_case "$F"
+commit "case NDR-2024-7K3QP: new"
+expect "TODO layout"
+hook_expect "TODO layout"

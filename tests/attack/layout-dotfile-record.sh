@@ -1,0 +1,8 @@
+# layout: a record whose file name starts with '.'
+hook=refuse
+F=records/cases/2024/.NDR-2024-7K3QP.yaml
+write_case "$F"
+printf 'name: Zahra Testname\n' >>"$F"
+commit "case NDR-2024-7K3QP: new"
+expect "$C:$F: error: TODO layout"
+hook_expect "$F: error: TODO layout"

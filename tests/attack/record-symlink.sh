@@ -1,0 +1,8 @@
+# a record that is a symbolic link
+hook=refuse
+F=$(case_file)
+mkdir -p "$(dirname "$F")"
+ln -s ../../../.git/config "$F"
+commit "case NDR-2024-7K3QP: new"
+expect "$C:$F: error: is a symbolic link; records are regular files"
+hook_expect "$F: error: is a symbolic link; records are regular files"
