@@ -33,8 +33,8 @@
 
 #define SYNC_RETRIES 10		/* default for enas.syncRetries */
 #define SYNC_RETRIES_MAX 1000
-#define BACKOFF_MS 250		/* the first retry waits up to this */
-#define BACKOFF_MAX_MS 4000	/* no retry waits longer */
+#define BACKOFF_MS 250		/* the first retry waits at least up to this */
+#define BACKOFF_MAX_MS 30000	/* no retry waits longer */
 
 struct sync {
 	struct enas_repo *repo;
@@ -264,14 +264,33 @@ report_conflicts(struct sync *s)
 	return n;
 }
 
-/* Sleep a random while, longer after each retry (full jitter). */
-static void
-back_off(long retry)
+/* Milliseconds on a clock that only goes forward. */
+static unsigned long
+now_ms(void)
 {
 	struct timespec ts;
-	unsigned long ms = BACKOFF_MS, r = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000UL +
+	    (unsigned long)(ts.tv_nsec / 1000000L);
+}
+
+/*
+ * Sleep a random while before the retry-th retry: up to the time the
+ * last round took (fetch to refused push, at least BACKOFF_MS), doubled
+ * after each retry, never more than BACKOFF_MAX_MS.  A round is how
+ * long another office holds the remote's branch busy, so on a slow
+ * server or link the offices spread out as much as they need to, and
+ * the random part (full jitter) keeps them from meeting again.
+ */
+static void
+back_off(long retry, unsigned long round_ms)
+{
+	struct timespec ts;
+	unsigned long ms, r = 0;
 	long i;
 
+	ms = round_ms < BACKOFF_MS ? BACKOFF_MS : round_ms;
 	for (i = 1; i < retry && ms < BACKOFF_MAX_MS; i++)
 		ms *= 2;
 	if (ms > BACKOFF_MAX_MS)
@@ -434,6 +453,7 @@ main(int argc, char *argv[])
 	char hex[GIT_OID_HEXSZ + 1], dst[600];
 	git_oid start, head, up, last, zero;
 	size_t received, sent;
+	unsigned long round_start = 0;
 	long attempt, retried = 0;
 	int ch, rc, mode = -1, have_up;
 	FILE *pusherr;
@@ -508,6 +528,8 @@ main(int argc, char *argv[])
 	if (!(pusherr = tmpfile()))
 		err(2, "%s", _("a temporary file"));
 	for (attempt = 0;; attempt++) {
+		if (attempt == 0)
+			round_start = now_ms();
 		if ((have_up = fetch(&s, &up)) < 0)
 			errx(2, _("cannot fetch %s from %s; your commits are "
 			    "safe on %s"), s.merge, s.remote, s.branch);
@@ -534,7 +556,8 @@ main(int argc, char *argv[])
 				    "run enas sync again",
 				    (unsigned long)retried), retried, s.branch);
 			retried++;
-			back_off(retried);
+			back_off(retried, now_ms() - round_start);
+			round_start = now_ms();
 			if ((have_up = fetch(&s, &up)) < 0)
 				errx(2, _("cannot fetch %s from %s; your "
 				    "commits are safe on %s"), s.merge,
