@@ -345,10 +345,10 @@ find_upstream(struct sync *s)
 	name = git_reference_symbolic_target(head) + 11;
 	if (strlen(name) >= sizeof(s->branch))
 		errx(2, "%s", _("the branch name is too long"));
-	strcpy(s->branch, name);
+	memcpy(s->branch, name, strlen(name) + 1);
 	git_reference_free(head);
 
-	strcpy(s->remote, "origin");
+	snprintf(s->remote, sizeof(s->remote), "origin");
 	if (enas_buf_printf(&key, "branch.%s.remote", s->branch) < 0)
 		fail(ENAS_ENOMEM);
 	if ((rc = enas_config_string(&val, s->repo, key.data)) < 0)
