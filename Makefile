@@ -4,6 +4,7 @@ VERSION = 0.3
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/enas
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/enas
@@ -243,12 +244,16 @@ install: $(TOOLS)
 	    $(DESTDIR)$(DATADIR)/hooks
 	mkdir -p $(DESTDIR)$(COMPLETIONDIR)
 	install -m 644 completion/enas.bash $(DESTDIR)$(COMPLETIONDIR)/enas
+	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/server
+	install -m 755 server/enas-server-setup $(DESTDIR)$(SBINDIR)
+	install -m 755 server/enas-hook-guard $(DESTDIR)$(DATADIR)/server
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$${t##*/}; done
 	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/enas
+	rm -f $(DESTDIR)$(SBINDIR)/enas-server-setup
 
 clean:
 	rm -rf build

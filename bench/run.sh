@@ -159,3 +159,6 @@ printf '%-52s %9s MiB (target 200 MiB)\n' \
 printf '%-52s %9s MiB\n' "peak RSS: enas-stats cases -g site, warm" "$rss_warm"
 printf '%-52s %9s MiB\n' "peak RSS: enas-stats --history -M, cold" "$rss_hist"
 printf '%-52s %9s MiB\n' "peak RSS: enas-check --all" "$rss_check"
+
+# The shared server: the hook alone, and one push over ssh (bench/server.sh).
+sh "$src/bench/server.sh" "$repo" || true

@@ -36,6 +36,8 @@ static const struct {
 	{ "new", "a new record with a fresh id, checked and committed" },
 	{ "show", "print a record, as it is or as committed" },
 	{ "stats", "aggregate records into tidy tables" },
+	{ "sync", "exchange with the shared remote: fetch, rebase, check, "
+	    "push" },
 };
 
 static char self[PATH_MAX];	/* the directory this program is in */

@@ -105,6 +105,7 @@ _enas() {
 		ls) _enas_reply $'-w\n--where\n-f\n--fields\n-r\n--rev\n-0\n--null\n-C\n-h' ;;
 		log) _enas_reply $'--oneline\n-p\n--patch\n-r\n--rev\n-C\n-h' ;;
 		init) _enas_reply $'--bare\n-h' ;;
+		sync) _enas_reply $'--merge\n--rebase\n-n\n--retries\n-q\n--quiet\n-C\n-h' ;;
 		check) _enas_reply $'--all\n--staged\n-r\n--rev\n-O\n--output\n-0\n--null\n-C\n-h' ;;
 		esac
 		return
@@ -130,4 +131,4 @@ _enas() {
 }
 
 complete -F _enas enas enas-new enas-edit enas-show enas-ls enas-log \
-    enas-init enas-check enas-stats enas-merge
+    enas-init enas-check enas-stats enas-merge enas-sync
