@@ -169,6 +169,12 @@ compile_group(struct cq *c, struct gcol *g, const char *spec)
 	const struct enas_field *f;
 	size_t i;
 
+	if (*spec == '?') {
+		/* A tag: whether a where-expression holds (the audit's). */
+		g->t = T_TAG;
+		g->iter = -1;
+		return (g->path = enas_strdup(spec + 1)) ? 0 : ENAS_ENOMEM;
+	}
 	if (!(g->path = colon ? enas_strndup(spec, (size_t)(colon - spec)) :
 	    enas_strdup(spec)))
 		return ENAS_ENOMEM;
@@ -318,6 +324,23 @@ stats_ex_init(struct ex *x, const struct cq *c)
 			    "a field of %s (%s)", q->where[i], field,
 			    c->rules->kind, c->rules->file);
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	if (c->ng && !(x->tg = enas_calloc(c->ng, sizeof(*x->tg))))
+		return ENAS_ENOMEM;
+	x->ntg = c->ng;
+	for (i = 0; i < c->ng; i++) {
+		if (c->g[i].t != T_TAG)
+			continue;
+		if ((rc = enas_expr_parse(&x->tg[i], c->g[i].path)) < 0)
+			return rc == ENAS_ENOMEM ? rc : enas_error_set(
+			    ENAS_EUSAGE, "-w %s: %s", c->g[i].path,
+			    enas_error_last());
+		field = enas_expr_field(x->tg[i]);
+		if (!enas_rules_field(c->rules, field))
+			return enas_error_set(ENAS_EUSAGE, "-w %s: '%s' is not "
+			    "a field of %s (%s)", c->g[i].path, field,
+			    c->rules->kind, c->rules->file);
+	}
 	return 0;
 }
 
@@ -328,6 +351,9 @@ stats_ex_free(struct ex *x)
 
 	for (i = 0; i < x->nw; i++)
 		enas_expr_free(x->w[i]);
+	for (i = 0; x->tg && i < x->ntg; i++)
+		enas_expr_free(x->tg[i]);
+	free(x->tg);
 	free(x->w);
 	for (i = 0; i < MAXITER; i++)
 		free(x->items[i]);
