@@ -430,14 +430,19 @@ wide_place(struct wide *w, const struct enas_stats_row *row,
 			    sizeof(*w->lines))))
 				nomem();
 			w->lines = p;
+			/* An array of pointers: a false positive. */
+			/* NOLINTBEGIN(bugprone-sizeof-expression) */
 			if (!(p = realloc(w->cells, w->cap * w->ncols *
 			    sizeof(*w->cells))))
 				nomem();
+			/* NOLINTEND(bugprone-sizeof-expression) */
 			w->cells = p;
 		}
 		l = w->nlines++;
+		/* NOLINTBEGIN(bugprone-sizeof-expression) */
 		memset(w->cells + l * w->ncols, 0, w->ncols *
 		    sizeof(*w->cells));
+		/* NOLINTEND(bugprone-sizeof-expression) */
 		if (!(labels = calloc(nd + 1, sizeof(*labels))))
 			nomem();
 		d = 0;
@@ -527,11 +532,13 @@ print_table(const struct enas_stats *st, int header)
 	}
 	for (r = header ? 0 : 1; r < nl; r++)
 		for (c = 0; c < ncols; c++)
-			if (strlen(text[r * ncols + c]) > width[c])
+			if (text[r * ncols + c] &&
+			    strlen(text[r * ncols + c]) > width[c])
 				width[c] = strlen(text[r * ncols + c]);
 	for (r = header ? 0 : 1; r < nl; r++) {
 		for (c = 0; c < ncols; c++) {
-			const char *s = text[r * ncols + c];
+			const char *s = text[r * ncols + c] ?
+			    text[r * ncols + c] : "";
 			int last = c + 1 == ncols;
 
 			if ((c >= fig0 ? enas_buf_printf(&out, "%*s",
@@ -801,6 +808,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (ledger) {
+		free(q.groups);
+		free(q.sums);
+		free(q.where);
 		if (argc > 1 || publish)
 			usage(stderr, 2);
 		if (dir && chdir(dir) < 0)

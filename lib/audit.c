@@ -417,7 +417,6 @@ enas_audit_run(struct enas_audit *a, unsigned char *exposed,
 		c = &a->cells[i];
 		if (check && !check[i])
 			continue;
-		bad = 0;
 		if (c->kind == KIND_CELL) {
 			if (c->mark == ENAS_CELL_SHOWN ||
 			    c->mark == ENAS_AUDIT_IGNORE)

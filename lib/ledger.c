@@ -192,7 +192,7 @@ unescape(const char *s, const char *e)
 	for (o = out; s < e; s++) {
 		if (*s == '\\' && s + 1 < e) {
 			s++;
-			*o++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
+			*o++ = (char)(*s == 't' ? '\t' : *s == 'n' ? '\n' : *s);
 		} else
 			*o++ = *s;
 	}
@@ -220,16 +220,18 @@ static int
 parse_cell(struct enas_pub *p, const char *s, const char *e)
 {
 	struct enas_pub_cell *c, *nv;
-	const char *f[64];
+	const char *f[64] = { NULL };
 	size_t nf = 0, i;
 	long long b;
 	char *end;
 
 	f[nf++] = s;
-	for (; s < e && nf < 64; s++)
+	for (; s < e && nf < 63; s++)
 		if (*s == '\t')
 			f[nf++] = s + 1;
-	if (nf != p->ngroups + 3)
+	/* A sentinel: each field ends one before the next begins. */
+	f[nf] = e + 1;
+	if (nf != p->ngroups + 3 || nf < 3)
 		return -1;
 	if (!(nv = enas_realloc(p->cells, (p->ncells + 1) * sizeof(*nv))))
 		return ENAS_ENOMEM;
@@ -453,7 +455,8 @@ enas_ledger_read(struct enas_pub ***out, size_t *n, struct enas_repo *repo)
 			    j);
 			const char *nm = git_tree_entry_name(e);
 
-			for (k = 0; k < cnt && strcmp(v[k]->name, nm); k++)
+			for (k = 0; k < cnt && v && v[k] &&
+			    strcmp(v[k]->name, nm) != 0; k++)
 				;
 			if (k < cnt || git_tree_entry_type(e) !=
 			    GIT_OBJECT_BLOB)
@@ -469,6 +472,7 @@ enas_ledger_read(struct enas_pub ***out, size_t *n, struct enas_repo *repo)
 			git_blob_free(blob);
 			if (rc < 0)
 				break;
+			/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 			if (!(nv = enas_realloc(v, (cnt + 1) * sizeof(*v)))) {
 				enas_pub_free(p);
 				rc = ENAS_ENOMEM;
@@ -488,6 +492,7 @@ enas_ledger_read(struct enas_pub ***out, size_t *n, struct enas_repo *repo)
 		return rc;
 	}
 	if (cnt)
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		qsort(v, cnt, sizeof(*v), cmp_pub);
 	*out = v;
 	*n = cnt;
@@ -527,8 +532,11 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 	git_oid_tostr(hex, 13, &blob);
 	if ((rc = enas_buf_printf(name, "%s-%s.txt", date, hex)) < 0)
 		goto out;
+	/* Arrays of pointers: false positives. */
+	/* NOLINTBEGIN(bugprone-sizeof-expression) */
 	if (t.n && (!(parents = enas_calloc(t.n, sizeof(*parents))) ||
 	    !(owned = enas_calloc(t.n, sizeof(*owned))))) {
+		/* NOLINTEND(bugprone-sizeof-expression) */
 		rc = ENAS_ENOMEM;
 		goto out;
 	}

@@ -91,7 +91,7 @@ cell_key(struct enas_buf *b, unsigned mask, long long period,
 	if ((rc = enas_buf_printf(b, "%u\037%lld", mask, period)) < 0)
 		return rc;
 	for (i = 0; i < ng; i++) {
-		const char *v = keys ? keys[i] : vals[i];
+		const char *v = keys ? keys[i] : vals ? vals[i] : NULL;
 
 		if (mask & ENAS_TOTAL_GROUP(i))
 			rc = enas_buf_puts(b, "\037*");

@@ -524,6 +524,8 @@ candidates(const struct cube *q, size_t e, size_t *out)
 static void
 set_mark(struct cube *q, struct enas_audit *au, size_t i, int mark)
 {
+	if (i >= q->nc)
+		return;
 	q->c[i].mark = mark;
 	enas_audit_mark(au, q->c[i].id, mark);
 }
@@ -605,6 +607,8 @@ protect(struct cube *q, long long k)
 			for (i = 0; i < q->nc; i++)
 				if (q->c[i].twin == i && exposed[q->c[i].id])
 					break;
+		if (i == q->nc)
+			break;
 		if ((ncand = candidates(q, i, cand)) == 0 &&
 		    q->c[i].mark == ENAS_CELL_SECONDARY) {
 			/*
