@@ -219,6 +219,7 @@ demo: $(TOOLS)
 # A benchmark, not a test: never part of check.
 bench: $(TOOLS)
 	ENAS_BUILD=$(abspath $(BUILD)) sh bench/run.sh
+	ENAS_BUILD=$(abspath $(BUILD)) sh bench/suppress.sh
 
 install: $(TOOLS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
