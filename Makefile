@@ -16,7 +16,7 @@ CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral
 PKGS = libgit2 yaml-0.1 libpcre2-8
-DEBS = libgit2-dev libyaml-dev libpcre2-dev pkg-config
+DEBS = libgit2-dev libyaml-dev libpcre2-dev libglpk-dev pkg-config
 
 # SAN=1 builds with AddressSanitizer and UBSan into its own directory.
 ifeq ($(SAN),1)
@@ -33,7 +33,8 @@ endif
 
 # Expanded when a recipe runs, so after the deps check below.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+# GLPK (the audit of published tables, lib/audit.c) has no .pc file.
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lglpk -lm
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE \
 	$(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Ilib \
 	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"' \
@@ -57,7 +58,8 @@ all: $(TOOLS)
 # Install what the build needs when we may (root, apt); otherwise say how.
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
-	@if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || \
+	    ! [ -f /usr/include/glpk.h ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "make: installing build packages: $(DEBS)"; \
 			apt-get update -qq && \
@@ -231,6 +233,7 @@ demo: $(TOOLS)
 # A benchmark, not a test: never part of check.
 bench: $(TOOLS)
 	ENAS_BUILD=$(abspath $(BUILD)) sh bench/run.sh
+	ENAS_BUILD=$(abspath $(BUILD)) sh bench/suppress.sh
 
 install: $(TOOLS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "date.h"
+#include "i18n.h"
+#include "ledger.h"
 #include "period.h"
 #include "repo.h"
 #include "rules.h"
@@ -30,7 +33,8 @@ usage(FILE *fp, int status)
 	    "[-p period]\n"
 	    "                  [-r rev | -a date] [--history] [-k n] "
 	    "[--publish]\n"
-	    "                  [-O tsv|csv|json|table] [--no-header] [-v]\n");
+	    "                  [-O tsv|csv|json|table] [--totals] "
+	    "[--no-header] [-v]\n");
 	exit(status);
 }
 
@@ -186,10 +190,49 @@ end_line(enum format f)
 	}
 }
 
-static void
-print_delimited(const struct enas_stats *st, enum format f, int header)
+/* Whether a total sums over the period, or over group i. */
+static int
+summed_period(const struct enas_stats_total *t)
 {
+	return (t->mask & ENAS_TOTAL_PERIOD) != 0;
+}
+
+static int
+summed_group(const struct enas_stats_total *t, size_t i)
+{
+	return (t->mask & ENAS_TOTAL_GROUP(i)) != 0;
+}
+
+/*
+ * One line of delimited output: a row (t NULL) or a total, whose
+ * summed columns say "total".
+ */
+static void
+delimited_line(const struct enas_stats *st, enum format f,
+    const struct enas_stats_row *row, const struct enas_stats_total *t)
+{
+	const struct enas_stats_cell *c = t ? &t->cell : &row->cell;
 	char pbuf[ENAS_PERIOD_NAME], fbuf[32];
+	size_t i;
+	int first = 1;
+
+	if (st->interval) {
+		cell(f, t && summed_period(t) ? "total" :
+		    period_name(pbuf, st, row->period), first);
+		first = 0;
+	}
+	for (i = 0; i < st->ngroups; i++, first = 0)
+		cell(f, t && summed_group(t, i) ? "total" : row->keys[i],
+		    first);
+	for (i = 0; i < nfigures(st); i++, first = 0)
+		cell(f, figure(fbuf, sizeof(fbuf), st, c, i), first);
+	end_line(f);
+}
+
+static void
+print_delimited(const struct enas_stats *st, enum format f, int header,
+    int totals)
+{
 	size_t r, i;
 	int first;
 
@@ -205,21 +248,11 @@ print_delimited(const struct enas_stats *st, enum format f, int header)
 			cell(f, figure_name(st, i), first);
 		end_line(f);
 	}
-	for (r = 0; r < st->nrows; r++) {
-		const struct enas_stats_row *row = &st->rows[r];
-
-		first = 1;
-		if (st->interval) {
-			cell(f, period_name(pbuf, st, row->period), first);
-			first = 0;
-		}
-		for (i = 0; i < st->ngroups; i++, first = 0)
-			cell(f, row->keys[i], first);
-		for (i = 0; i < nfigures(st); i++, first = 0)
-			cell(f, figure(fbuf, sizeof(fbuf), st, &row->cell, i),
-			    first);
-		end_line(f);
-	}
+	for (r = 0; r < st->nrows; r++)
+		delimited_line(st, f, &st->rows[r], NULL);
+	for (r = 0; totals && r < st->ntotals; r++)
+		delimited_line(st, f, &st->rows[st->totals[r].row],
+		    &st->totals[r]);
 }
 
 static void
@@ -233,131 +266,264 @@ json_str(const char *s)
 }
 
 static void
-print_json(const struct enas_stats *st)
+json_key(const char *k, const char *v)
 {
-	char pbuf[ENAS_PERIOD_NAME];
-	size_t r, i;
-
-	if (enas_buf_puts(&out, st->nrows ? "[\n" : "[") < 0)
+	json_str(k);
+	if (enas_buf_puts(&out, ": ") < 0)
 		nomem();
-	for (r = 0; r < st->nrows; r++) {
-		const struct enas_stats_row *row = &st->rows[r];
+	json_str(v);
+	if (enas_buf_puts(&out, ", ") < 0)
+		nomem();
+}
 
-		if (enas_buf_puts(&out, "{") < 0)
+/* One object: a row, or a total without its summed fields. */
+static void
+json_line(const struct enas_stats *st, const struct enas_stats_row *row,
+    const struct enas_stats_total *t, int last)
+{
+	const struct enas_stats_cell *c = t ? &t->cell : &row->cell;
+	char pbuf[ENAS_PERIOD_NAME];
+	size_t i;
+
+	if (enas_buf_puts(&out, "{") < 0)
+		nomem();
+	if (t && enas_buf_puts(&out, "\"total\": true, ") < 0)
+		nomem();
+	if (st->interval && !(t && summed_period(t)))
+		json_key("period", period_name(pbuf, st, row->period));
+	for (i = 0; i < st->ngroups; i++)
+		if (!(t && summed_group(t, i)))
+			json_key(st->group_names[i], row->keys[i]);
+	for (i = 0; i < nfigures(st); i++) {
+		json_str(figure_name(st, i));
+		if (c->mark ? enas_buf_puts(&out, ": null") < 0 :
+		    enas_buf_printf(&out, ": %lld", i == 0 ? c->count :
+		    c->sums[i - 1]) < 0)
 			nomem();
-		if (st->interval) {
-			json_str("period");
-			if (enas_buf_puts(&out, ": ") < 0)
-				nomem();
-			json_str(period_name(pbuf, st, row->period));
-			if (enas_buf_puts(&out, ", ") < 0)
-				nomem();
-		}
-		for (i = 0; i < st->ngroups; i++) {
-			json_str(st->group_names[i]);
-			if (enas_buf_puts(&out, ": ") < 0)
-				nomem();
-			json_str(row->keys[i]);
-			if (enas_buf_puts(&out, ", ") < 0)
-				nomem();
-		}
-		for (i = 0; i < nfigures(st); i++) {
-			json_str(figure_name(st, i));
-			if (row->cell.mark ? enas_buf_puts(&out, ": null") < 0 :
-			    enas_buf_printf(&out, ": %lld", i == 0 ?
-			    row->cell.count : row->cell.sums[i - 1]) < 0)
-				nomem();
-			if (i + 1 < nfigures(st) && enas_buf_puts(&out,
-			    ", ") < 0)
-				nomem();
-		}
-		if ((row->cell.mark && enas_buf_puts(&out,
-		    ", \"suppressed\": true") < 0) ||
-		    (row->cell.mark == ENAS_CELL_SECONDARY &&
-		    enas_buf_puts(&out, ", \"secondary\": true") < 0) ||
-		    enas_buf_puts(&out, r + 1 < st->nrows ? "}," : "}") < 0)
+		if (i + 1 < nfigures(st) && enas_buf_puts(&out, ", ") < 0)
 			nomem();
-		end_line(JSON);
 	}
+	if ((c->mark && enas_buf_puts(&out, ", \"suppressed\": true") < 0) ||
+	    (c->mark == ENAS_CELL_SECONDARY &&
+	    enas_buf_puts(&out, ", \"secondary\": true") < 0) ||
+	    enas_buf_puts(&out, last ? "}" : "},") < 0)
+		nomem();
+	end_line(JSON);
+}
+
+static void
+print_json(const struct enas_stats *st, int totals)
+{
+	size_t r, n = st->nrows + (totals ? st->ntotals : 0);
+
+	if (enas_buf_puts(&out, n ? "[\n" : "[") < 0)
+		nomem();
+	for (r = 0; r < st->nrows; r++)
+		json_line(st, &st->rows[r], NULL, r + 1 == n);
+	for (r = 0; totals && r < st->ntotals; r++)
+		json_line(st, &st->rows[st->totals[r].row], &st->totals[r],
+		    st->nrows + r + 1 == n);
 	if (enas_buf_puts(&out, "]\n") < 0)
 		nomem();
 }
 
-/* --- an aligned table with totals --- */
+/* --- the wide table --- */
 
-struct tline {
-	const char **cells;
-	char (*own)[32];
+/*
+ * The aligned table a terminal gets: one column for each period (or,
+ * without periods, for each value of the last group) and a total
+ * column, one line for each value of the other groups, then the lines
+ * of their totals.  Each figure (the count, then each sum) is a block of
+ * such columns.
+ */
+struct wide {
+	const struct enas_stats *st;
+	int coldim;		/* -1 the period, else a group */
+	size_t ncols;		/* values of coldim, then "total" if any */
+	int has_total;
+	const char ***lines;	/* each line's labels: one per row dim */
+	size_t nlines, cap;
+	const struct enas_stats_cell **cells;	/* nlines * ncols */
 };
+
+/* Whether a row or total belongs to wide line labels. */
+static int
+same_line(const struct wide *w, const char **labels,
+    const struct enas_stats_row *row, const struct enas_stats_total *t)
+{
+	const struct enas_stats *st = w->st;
+	char pbuf[ENAS_PERIOD_NAME];
+	size_t i, d = 0;
+	const char *v;
+
+	if (st->interval && w->coldim >= 0) {
+		v = t && summed_period(t) ? "total" :
+		    period_name(pbuf, st, row->period);
+		if (strcmp(labels[d++], v) != 0)
+			return 0;
+	}
+	for (i = 0; i < st->ngroups; i++) {
+		if ((int)i == w->coldim)
+			continue;
+		v = t && summed_group(t, i) ? "\001" : row->keys[i];
+		if ((v == NULL) != (labels[d] == NULL) ||
+		    (v && strcmp(v, labels[d]) != 0))
+			return 0;
+		d++;
+	}
+	return 1;
+}
+
+/* The column of a row or total on its line. */
+static size_t
+wide_col(const struct wide *w, const struct enas_stats_row *row,
+    const struct enas_stats_total *t)
+{
+	const struct enas_stats *st = w->st;
+	size_t i, g;
+
+	if (w->coldim < 0)
+		return t && summed_period(t) ? st->nperiods : row->period;
+	g = (size_t)w->coldim;
+	if (t && summed_group(t, g))
+		return st->nvalues[g];
+	for (i = 0; i < st->nvalues[g]; i++)
+		if ((st->values[g][i] == NULL) == (row->keys[g] == NULL) &&
+		    (!row->keys[g] || strcmp(st->values[g][i],
+		    row->keys[g]) == 0))
+			return i;
+	return 0;
+}
+
+static void
+wide_place(struct wide *w, const struct enas_stats_row *row,
+    const struct enas_stats_total *t)
+{
+	const struct enas_stats *st = w->st;
+	char pbuf[ENAS_PERIOD_NAME];
+	size_t l, i, d, nd = st->ngroups + (st->interval ? 1 : 0) - 1;
+	const char **labels;
+	void *p;
+
+	for (l = w->nlines; l-- > 0;)
+		if (same_line(w, w->lines[l], row, t))
+			break;
+	if (l == (size_t)-1) {
+		if (w->nlines == w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 64;
+			if (!(p = realloc(w->lines, w->cap *
+			    sizeof(*w->lines))))
+				nomem();
+			w->lines = p;
+			/* An array of pointers: a false positive. */
+			/* NOLINTBEGIN(bugprone-sizeof-expression) */
+			if (!(p = realloc(w->cells, w->cap * w->ncols *
+			    sizeof(*w->cells))))
+				nomem();
+			/* NOLINTEND(bugprone-sizeof-expression) */
+			w->cells = p;
+		}
+		l = w->nlines++;
+		/* NOLINTBEGIN(bugprone-sizeof-expression) */
+		memset(w->cells + l * w->ncols, 0, w->ncols *
+		    sizeof(*w->cells));
+		/* NOLINTEND(bugprone-sizeof-expression) */
+		if (!(labels = calloc(nd + 1, sizeof(*labels))))
+			nomem();
+		d = 0;
+		if (st->interval && w->coldim >= 0 &&
+		    !(labels[d++] = strdup(t && summed_period(t) ? "total" :
+		    period_name(pbuf, st, row->period))))
+			nomem();
+		for (i = 0; i < st->ngroups; i++)
+			if ((int)i != w->coldim)
+				labels[d++] = t && summed_group(t, i) ? "\001" :
+				    row->keys[i];
+		w->lines[l] = labels;
+	}
+	w->cells[l * w->ncols + wide_col(w, row, t)] = t ? &t->cell :
+	    &row->cell;
+}
 
 static void
 print_table(const struct enas_stats *st, int header)
 {
-	size_t ncols = (st->interval ? 1 : 0) + st->ngroups + nfigures(st);
-	size_t nlines = st->nrows + st->ntotals + 1, l = 0, r, t, i, c;
-	size_t *width;
-	const char **cells;
-	char (*text)[ENAS_PERIOD_NAME + 32];
-	size_t fig0 = ncols - nfigures(st);
+	struct wide w;
+	size_t nrd, ncols, nl, l, i, c, f, r, *width, fig0;
+	const char **text;
+	char (*own)[ENAS_PERIOD_NAME + 32];
+	int pdim = st->interval && st->ngroups == 0 ? 1 : st->interval != 0;
 
-	if (!(width = calloc(ncols, sizeof(*width))) ||
-	    !(cells = calloc(nlines * ncols, sizeof(*cells))) ||
-	    !(text = calloc(nlines * ncols, sizeof(*text))))
-		nomem();
-	/* Fill the lines: header, rows, each followed by its totals. */
-	c = 0;
-	if (st->interval)
-		cells[c++] = "period";
-	for (i = 0; i < st->ngroups; i++)
-		cells[c++] = st->group_names[i];
-	for (i = 0; i < nfigures(st); i++)
-		cells[c++] = figure_name(st, i);
-	l = 1;
-	for (r = 0; r < st->nrows; r++) {
-		const struct enas_stats_row *row = &st->rows[r];
-		const char **lc = cells + l * ncols;
-
-		c = 0;
-		if (st->interval)
-			lc[c++] = period_name(text[l * ncols], st,
-			    row->period);
-		for (i = 0; i < st->ngroups; i++)
-			lc[c++] = row->keys[i] ? row->keys[i] : "";
-		for (i = 0; i < nfigures(st); i++, c++)
-			lc[c] = figure(text[l * ncols + c], 32, st,
-			    &row->cell, i);
-		l++;
-		for (t = 0; t < st->ntotals; t++) {
-			const struct enas_stats_total *tt = &st->totals[t];
-			const struct enas_stats_row *rep;
-
-			if (tt->after != r)
-				continue;
-			rep = &st->rows[tt->row];
-			lc = cells + l * ncols;
-			c = 0;
-			if (st->interval)
-				lc[c++] = tt->col == 0 || st->history ?
-				    period_name(text[l * ncols], st,
-				    tt->period) : "total";
-			for (i = 0; i < st->ngroups; i++)
-				lc[c++] = i + 1 == st->ngroups ? (tt->col == 1 ?
-				    (rep->keys[i] ? rep->keys[i] : "") :
-				    "total") : tt->col == 0 ? (rep->keys[i] ?
-				    rep->keys[i] : "") : "total";
-			for (i = 0; i < nfigures(st); i++, c++)
-				lc[c] = figure(text[l * ncols + c], 32, st,
-				    &tt->cell, i);
-			l++;
-		}
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	w.coldim = st->interval ? -1 : (int)st->ngroups - 1;
+	if (!st->interval && st->ngroups == 0) {
+		/* One figure, no dimension: the long layout is the table. */
+		print_delimited(st, TSV, header, 0);
+		return;
 	}
-	for (r = header ? 0 : 1; r < l; r++)
+	w.has_total = !(st->history && w.coldim < 0);
+	w.ncols = (w.coldim < 0 ? st->nperiods :
+	    st->nvalues[w.coldim]) + (size_t)w.has_total;
+	for (r = 0; r < st->nrows; r++)
+		wide_place(&w, &st->rows[r], NULL);
+	for (r = 0; r < st->ntotals; r++)
+		wide_place(&w, &st->rows[st->totals[r].row], &st->totals[r]);
+	nrd = st->ngroups + (size_t)pdim - 1;
+	fig0 = nrd;
+	ncols = nrd + w.ncols * nfigures(st);
+	nl = w.nlines + 1;
+	if (!(width = calloc(ncols, sizeof(*width))) ||
+	    !(text = calloc(nl * ncols, sizeof(*text))) ||
+	    !(own = calloc(nl * ncols, sizeof(*own))))
+		nomem();
+	/* The header: the row dimensions' names, then the columns'. */
+	c = 0;
+	if (st->interval && w.coldim >= 0)
+		text[c++] = "period";
+	for (i = 0; i < st->ngroups; i++)
+		if ((int)i != w.coldim)
+			text[c++] = st->group_names[i];
+	for (f = 0; f < nfigures(st); f++)
+		for (i = 0; i < w.ncols; i++, c++) {
+			const char *v = i + 1 == w.ncols && w.has_total ?
+			    "total" : w.coldim < 0 ? period_name(own[c], st,
+			    i) : st->values[w.coldim][i] ?
+			    st->values[w.coldim][i] : "-";
+
+			if (f == 0)
+				text[c] = v;
+			else {
+				snprintf(own[c], sizeof(own[c]), "%s:%s",
+				    figure_name(st, f), v);
+				text[c] = own[c];
+			}
+		}
+	for (l = 0; l < w.nlines; l++) {
+		const char **lc = text + (l + 1) * ncols;
+
+		for (c = 0; c < nrd; c++)
+			lc[c] = !w.lines[l][c] ? "-" :
+			    strcmp(w.lines[l][c], "\001") == 0 ? "total" :
+			    w.lines[l][c];
+		for (f = 0; f < nfigures(st); f++)
+			for (i = 0; i < w.ncols; i++, c++) {
+				const struct enas_stats_cell *cl =
+				    w.cells[l * w.ncols + i];
+
+				lc[c] = cl ? figure(own[(l + 1) * ncols + c],
+				    sizeof(own[0]), st, cl, f) : "";
+			}
+	}
+	for (r = header ? 0 : 1; r < nl; r++)
 		for (c = 0; c < ncols; c++)
-			if (strlen(cells[r * ncols + c]) > width[c])
-				width[c] = strlen(cells[r * ncols + c]);
-	for (r = header ? 0 : 1; r < l; r++) {
+			if (text[r * ncols + c] &&
+			    strlen(text[r * ncols + c]) > width[c])
+				width[c] = strlen(text[r * ncols + c]);
+	for (r = header ? 0 : 1; r < nl; r++) {
 		for (c = 0; c < ncols; c++) {
-			const char *s = cells[r * ncols + c];
+			const char *s = text[r * ncols + c] ?
+			    text[r * ncols + c] : "";
 			int last = c + 1 == ncols;
 
 			if ((c >= fig0 ? enas_buf_printf(&out, "%*s",
@@ -368,9 +534,117 @@ print_table(const struct enas_stats *st, int header)
 		}
 		end_line(TABLE);
 	}
+	for (l = 0; l < w.nlines; l++) {
+		if (st->interval && w.coldim >= 0)
+			free((char *)w.lines[l][0]);
+		free(w.lines[l]);
+	}
+	free(w.lines);
+	free(w.cells);
 	free(width);
-	free(cells);
 	free(text);
+	free(own);
+}
+
+/* --- the publication ledger --- */
+
+/* The command line, for the ledger: words quoted when they need it. */
+static void
+command_line(struct enas_buf *b, int argc, char **argv)
+{
+	int i;
+	const char *p;
+
+	for (i = 0; i < argc; i++) {
+		const char *w = i == 0 ? "enas-stats" : argv[i];
+		int plain = *w != '\0';
+
+		for (p = w; *p; p++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+			    "QRSTUVWXYZ0123456789-_=.,:/+@%", *p))
+				plain = 0;
+		if (i && enas_buf_puts(b, " ") < 0)
+			nomem();
+		if (plain ? enas_buf_puts(b, w) < 0 : enas_buf_puts(b, "'") <
+		    0)
+			nomem();
+		for (p = w; !plain && *p; p++)
+			if ((*p == '\'' ? enas_buf_puts(b, "'\\''") :
+			    enas_buf_add(b, p, 1)) < 0)
+				nomem();
+		if (!plain && enas_buf_puts(b, "'") < 0)
+			nomem();
+	}
+}
+
+/*
+ * --publish: audit st with every earlier publication in the ledger,
+ * withholding more or refusing, then record it in the ledger before a
+ * figure is printed.
+ */
+static int
+publish_audit(struct enas_stats *st, const struct enas_stats_query *q,
+    struct enas_repo *repo, int argc, char **argv)
+{
+	struct enas_pub **pubs = NULL;
+	struct enas_buf entry = ENAS_BUF_INIT, args = ENAS_BUF_INIT;
+	struct enas_buf name = ENAS_BUF_INIT;
+	size_t n = 0;
+	int rc;
+
+	command_line(&args, argc, argv);
+	if ((rc = enas_ledger_read(&pubs, &n, repo)) == 0 &&
+	    (rc = enas_stats_audit(st, q, repo, pubs, n, tool_print_diag,
+	    NULL)) == 0 &&
+	    (rc = enas_ledger_format(&entry, st, q, args.data,
+	    (long long)time(NULL))) == 0)
+		rc = enas_ledger_add(&name, repo, entry.data, entry.len,
+		    (long long)time(NULL));
+	enas_ledger_free(pubs, n);
+	enas_buf_free(&entry);
+	enas_buf_free(&args);
+	enas_buf_free(&name);
+	return rc;
+}
+
+/* --ledger [kind]: what was published, oldest first. */
+static int
+list_ledger(const char *kind, int verbose)
+{
+	struct enas_repo *repo = NULL;
+	struct enas_pub **pubs = NULL;
+	size_t n = 0, i, shown = 0;
+
+	if (enas_repo_open(&repo, NULL, 0) < 0 ||
+	    enas_ledger_read(&pubs, &n, repo) < 0)
+		errx(2, "%s", enas_error_last());
+	for (i = 0; i < n; i++) {
+		const struct enas_pub *p = pubs[i];
+
+		if (kind && strcmp(p->kind, kind) != 0)
+			continue;
+		shown++;
+		if (verbose) {
+			if (enas_buf_printf(&out, "%s%s", shown > 1 ? "\n" :
+			    "", p->text) < 0)
+				nomem();
+			continue;
+		}
+		tsv_cell(p->date ? p->date : "", 1);
+		tsv_cell(p->name, 0);
+		tsv_cell(p->commit, 0);
+		tsv_cell(p->kind, 0);
+		tsv_cell(p->args ? p->args : "", 0);
+		end_line(TSV);
+	}
+	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
+		err(2, "standard output");
+	enas_ledger_free(pubs, n);
+	enas_repo_free(repo);
+	enas_buf_free(&out);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(2, "standard output");
+	return shown ? 0 : 1;
 }
 
 /*
@@ -410,6 +684,8 @@ main(int argc, char *argv[])
 		{ "publish", no_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'O' },
 		{ "no-header", no_argument, NULL, 'N' },
+		{ "totals", no_argument, NULL, 'T' },
+		{ "ledger", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -420,7 +696,9 @@ main(int argc, char *argv[])
 	enum format fmt = isatty(1) ? TABLE : TSV;
 	const char *dir = NULL, *period = NULL, *env, **where;
 	long long k = -1;
-	int ch, header = 1, publish = 0, verbose = 0, rc;
+	int ch, header = 1, publish = 0, verbose = 0, totals = 0, rc;
+	int ledger = 0, argc0 = argc;
+	char **argv0 = argv;
 
 	tool_init("enas-stats", argc, argv);
 	while ((ch = getopt_long(argc, argv, "a:b:C:De:g:hk:MO:p:Qr:s:vWw:Y",
@@ -494,6 +772,12 @@ main(int argc, char *argv[])
 		case 'N':
 			header = 0;
 			break;
+		case 'T':
+			totals = 1;
+			break;
+		case 'L':
+			ledger = 1;
+			break;
 		case 'C':
 			dir = optarg;
 			break;
@@ -509,6 +793,16 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (ledger) {
+		free(q.groups);
+		free(q.sums);
+		free(q.where);
+		if (argc > 1 || publish)
+			usage(stderr, 2);
+		if (dir && chdir(dir) < 0)
+			err(2, "%s", dir);
+		return list_ledger(argc ? argv[0] : NULL, verbose);
+	}
 	if (argc != 1)
 		usage(stderr, 2);
 	q.kind = argv[0];
@@ -550,6 +844,8 @@ main(int argc, char *argv[])
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	rc = enas_stats_run(&st, repo, &q, tool_print_diag, NULL);
+	if (rc == 0 && publish)
+		rc = publish_audit(st, &q, repo, argc0, argv0);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	if (rc < 0)
 		errx(2, "%s", enas_error_last());
@@ -565,10 +861,10 @@ main(int argc, char *argv[])
 	switch (fmt) {
 	case TSV:
 	case CSV:
-		print_delimited(st, fmt, header);
+		print_delimited(st, fmt, header, totals);
 		break;
 	case JSON:
-		print_json(st);
+		print_json(st, totals);
 		break;
 	case TABLE:
 		print_table(st, header);

@@ -306,6 +306,7 @@ enas_stats_run(struct enas_stats **out, struct enas_repo *repo,
 	struct cells t;
 	struct priv *pv;
 	git_oid commit;
+	struct enas_buf unit = ENAS_BUF_INIT;
 	char *path = NULL;
 	size_t i;
 	int rc;
@@ -375,8 +376,16 @@ enas_stats_run(struct enas_stats **out, struct enas_repo *repo,
 	st->left_out = s.c.consent ? s.left_out : -1;
 	st->blobs_read = s.read;
 	st->blobs_cached = s.cached;
+	for (i = 0; i < s.c.nit; i++)
+		if (enas_buf_printf(&unit, "%s%s", i ? "," : "",
+		    s.c.iter[i]) < 0) {
+			rc = ENAS_ENOMEM;
+			goto out;
+		}
 	if (!(st->kind = enas_strdup(s.c.rules->kind)) ||
-	    !(st->dir = enas_strdup(s.c.rules->dir))) {
+	    !(st->dir = enas_strdup(s.c.rules->dir)) ||
+	    !(st->unit = enas_strdup(unit.data ? unit.data : "")) ||
+	    (s.c.rules->date && !(st->date = enas_strdup(s.c.rules->date)))) {
 		rc = ENAS_ENOMEM;
 		goto out;
 	}
@@ -393,6 +402,7 @@ out:
 			stats_strtab_free(&s.tabs[i]);
 		free(s.tabs);
 	}
+	enas_buf_free(&unit);
 	enas_buf_free(&s.names);
 	free(s.jobs);
 	free(s.pending);
@@ -409,14 +419,22 @@ out:
 void
 enas_stats_free(struct enas_stats *st)
 {
+	size_t i;
+
 	if (!st)
 		return;
 	stats_priv_free(st->priv);
 	free((char *)st->kind);
 	free((char *)st->dir);
+	free((char *)st->date);
+	free((char *)st->unit);
 	free(st->periods);
 	free(st->rows);
 	free(st->totals);
+	for (i = 0; st->values && i < st->ngroups; i++)
+		free(st->values[i]);
+	free(st->values);
+	free(st->nvalues);
 	free(st);
 }
 

@@ -57,33 +57,39 @@ struct enas_stats_row {
 };
 
 /*
- * A total printed in a table: of one row of the table's two-way view
- * (col 0: every column of the last group, for a period and the other
- * groups' values of row), of one column (col 1: a value of the last
- * group, over every row; row names a row that has it), or of
- * everything (col -1), within one period when history makes each
- * period its own table.  mark is ENAS_CELL_PRIMARY when 0 < count < k.
+ * A total: a margin of the table, the sum over some of its dimensions.
+ * Totals are cells: withheld and protected like rows.  mask says which
+ * dimensions are summed over: ENAS_TOTAL_PERIOD for the periods (never
+ * with --history, whose snapshots do not add up), ENAS_TOTAL_GROUP(i)
+ * for group i.  The others take the values of row rows[row] (its period
+ * and keys).  Totals come in order of mask, then of their values.
  */
+#define ENAS_TOTAL_PERIOD 0x1u
+#define ENAS_TOTAL_GROUP(i) (0x2u << (i))
+
 struct enas_stats_total {
-	int col;
-	size_t row;		/* an index into rows, for its keys */
-	size_t after;		/* printed after this row */
-	size_t period;
+	unsigned mask;
+	size_t row;		/* an index into rows, for its other values */
 	struct enas_stats_cell cell;
 };
 
 struct enas_stats {
 	const char *kind;		/* the kind's name */
 	const char *dir;		/* its directory, a plural */
+	const char *date;		/* its date field, or NULL */
+	const char *unit;		/* what is counted: "" records, or
+					   the lists iterated, by commas */
 	size_t ngroups, nsums;
 	const char **group_names;	/* as asked: "age:band" */
 	const char **sum_names;
+	const char ***values;		/* per group: its values in order */
+	size_t *nvalues;		/* (NULL for records without one) */
 	enum enas_interval interval;
 	size_t nperiods;		/* 0 without an interval */
 	long long *periods;		/* each period's first day */
 	struct enas_stats_row *rows;	/* sorted: period, then groups */
 	size_t nrows;
-	struct enas_stats_total *totals;	/* in the order to print */
+	struct enas_stats_total *totals;	/* every margin */
 	size_t ntotals;
 	long long matched;		/* records counted, over everything */
 	long long left_out;		/* left out for consent, or -1 */
@@ -107,6 +113,22 @@ int enas_stats_run(struct enas_stats **out, struct enas_repo *repo,
     const struct enas_stats_query *q, enas_diag_fn fn, void *ctx);
 
 void enas_stats_free(struct enas_stats *s);
+
+struct enas_pub;
+
+/*
+ * Audit st, as the publication of query q would print it, jointly with
+ * every earlier publication in pubs (lib/ledger.h) of the same kind and
+ * unit, counted again at st's commit: withhold more of st's cells when
+ * together they would let a reader work out a withheld count, or an
+ * unpublished count of 1 to k-1.  ENAS_EDATA, naming the earlier
+ * publications, when no more withholding can help.  An earlier
+ * publication whose figures do not recount the same (its records
+ * changed) is reported through fn as a warning and left out.
+ */
+int enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
+    struct enas_repo *repo, struct enas_pub *const *pubs, size_t npubs,
+    enas_diag_fn fn, void *ctx);
 
 /*
  * The minimum cell count for --publish: git config enas.minCell, or 11

@@ -98,20 +98,21 @@ stats_history(struct run *s, struct enas_stats *st, struct cells *res,
 	git_oid *trees = NULL, *prev = NULL;
 	size_t nline, i, j, k;
 	long long last, *v, *w;
+	size_t np;
 	int rc, *has = NULL;
 
 	stats_cells_init(&cur, 1 + s->c.ng, 1 + s->c.ns);
 	if ((rc = enas_tree_line(&line, &nline, s->git, tip)) < 0 ||
 	    (rc = history_periods(s, st, line, nline)) < 0)
 		goto out;
-	if (st->nperiods && (!(trees = enas_calloc(st->nperiods,
-	    sizeof(*trees))) || !(has = enas_calloc(st->nperiods,
-	    sizeof(*has))))) {
+	np = st->nperiods;
+	if (np && (!(trees = enas_calloc(np, sizeof(*trees))) ||
+	    !(has = enas_calloc(np, sizeof(*has))))) {
 		rc = ENAS_ENOMEM;
 		goto out;
 	}
 	stats_set_prefix(s, tip, s->c.rules->dir);
-	for (i = 0; i < st->nperiods; i++) {
+	for (i = 0; i < np && trees && has; i++) {
 		last = enas_period_next(q->interval, st->periods[i]) - 1;
 		for (j = 0; j < nline && line[j].day > last; j++)
 			;

@@ -29,7 +29,8 @@
 #define MAXTHREADS 8
 
 enum transform {
-	T_NONE, T_DAY, T_WEEK, T_MONTH, T_QUARTER, T_YEAR, T_BAND
+	T_NONE, T_DAY, T_WEEK, T_MONTH, T_QUARTER, T_YEAR, T_BAND,
+	T_TAG			/* "?EXPR": 1 or 0, whether it holds */
 };
 
 /* Yield flags. */
@@ -72,6 +73,8 @@ struct cq {
 struct ex {
 	struct enas_expr **w;
 	size_t nw;
+	struct enas_expr **tg;	/* per group: a tag's expression */
+	size_t ntg;
 	struct enas_fastrec *fast;
 	const struct enas_node **items[MAXITER];
 	size_t nitems[MAXITER], cap[MAXITER];
@@ -140,7 +143,8 @@ struct priv {
 	size_t ntabs;
 	uint32_t **ranks;	/* per group: id -> rank */
 	uint32_t *keys;		/* per row: ngroups ids */
-	long long *sums;	/* per row and total: nsums */
+	long long *sums;	/* per row: nsums */
+	long long *tsums;	/* per total: nsums */
 	const char **keyp;	/* per row: ngroups pointers */
 	size_t nkeys;		/* rows per period */
 };

@@ -169,6 +169,12 @@ compile_group(struct cq *c, struct gcol *g, const char *spec)
 	const struct enas_field *f;
 	size_t i;
 
+	if (*spec == '?') {
+		/* A tag: whether a where-expression holds (the audit's). */
+		g->t = T_TAG;
+		g->iter = -1;
+		return (g->path = enas_strdup(spec + 1)) ? 0 : ENAS_ENOMEM;
+	}
 	if (!(g->path = colon ? enas_strndup(spec, (size_t)(colon - spec)) :
 	    enas_strdup(spec)))
 		return ENAS_ENOMEM;
@@ -312,6 +318,18 @@ stats_ex_init(struct ex *x, const struct cq *c)
 			return rc == ENAS_ENOMEM ? rc : enas_error_prefix(rc,
 			    "-w ");
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	if (c->ng && !(x->tg = enas_calloc(c->ng, sizeof(*x->tg))))
+		return ENAS_ENOMEM;
+	x->ntg = c->ng;
+	for (i = 0; i < c->ng; i++) {
+		if (c->g[i].t != T_TAG)
+			continue;
+		if ((rc = enas_expr_compile(&x->tg[i], c->g[i].path,
+		    c->rules)) < 0)
+			return rc == ENAS_ENOMEM ? rc : enas_error_prefix(rc,
+			    "-g ");
+	}
 	return 0;
 }
 
@@ -322,6 +340,9 @@ stats_ex_free(struct ex *x)
 
 	for (i = 0; i < x->nw; i++)
 		enas_expr_free(x->w[i]);
+	for (i = 0; x->tg && i < x->ntg; i++)
+		enas_expr_free(x->tg[i]);
+	free(x->tg);
 	free(x->w);
 	for (i = 0; i < MAXITER; i++)
 		free(x->items[i]);

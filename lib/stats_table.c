@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "suppress.h"
+#include "audit.h"
+#include "i18n.h"
 #include "stats_int.h"
 
 /* --- the result --- */
@@ -184,7 +186,7 @@ int
 stats_build_rows(struct run *s, struct enas_stats *st, struct cells *t)
 {
 	struct priv *pv = st->priv;
-	size_t ng = s->c.ng, nkeys = 0, cap = 0, i, j, np, r;
+	size_t ng = s->c.ng, nkeys = 0, cap = 0, i, j, np, r, g;
 	uint32_t *keys = NULL, *nk;
 	long long *v;
 	int rc = 0;
@@ -225,6 +227,28 @@ stats_build_rows(struct run *s, struct enas_stats *st, struct cells *t)
 				    ng * sizeof(*keys));
 		nkeys = j;
 	}
+	if (ng && (!(st->values = enas_calloc(ng, sizeof(*st->values))) ||
+	    !(st->nvalues = enas_calloc(ng, sizeof(*st->nvalues)))))
+		return ENAS_ENOMEM;
+	for (g = 0; g < ng; g++) {
+		size_t nv = s->tabs[g].n + 1;
+
+		if (!(st->values[g] = enas_calloc(nv, sizeof(**st->values))))
+			return ENAS_ENOMEM;
+		/* Only the values some row has, in rank order. */
+		for (i = 0; i < nkeys; i++) {
+			uint32_t id = keys[i * ng + g];
+
+			st->values[g][pv->ranks[g][id]] = id ?
+			    s->tabs[g].v[id - 1] : "";
+		}
+		for (i = 0, j = 0; i < nv; i++)
+			if (st->values[g][i]) {
+				st->values[g][j++] = *st->values[g][i] ?
+				    st->values[g][i] : NULL;
+			}
+		st->nvalues[g] = j;
+	}
 	np = st->interval ? st->nperiods : 1;
 	st->nrows = np * nkeys;
 	pv->keys = keys;
@@ -238,7 +262,6 @@ stats_build_rows(struct run *s, struct enas_stats *st, struct cells *t)
 	for (i = 0, r = 0; i < np; i++)
 		for (j = 0; j < nkeys; j++, r++) {
 			struct enas_stats_row *row = &st->rows[r];
-			size_t g;
 
 			row->period = i;
 			row->keys = pv->keyp + r * ng;
@@ -263,6 +286,37 @@ stats_build_rows(struct run *s, struct enas_stats *st, struct cells *t)
 
 /* --- tables: suppression and totals --- */
 
+/*
+ * A table seen as a cube: its rows (the atoms) have a value on each
+ * dimension (the period, when periods add up, then each group); every
+ * margin, the sum over any set of dimensions, is a cell too.  Two cells
+ * that hold the same atoms (a margin over a dimension with one value
+ * there) are one cell, printed twice: the second is a twin.
+ */
+struct ccell {
+	unsigned mask;		/* dimensions summed over */
+	size_t rep;		/* an atom of it, for its other values */
+	size_t off, n;		/* its atoms, in cube.idx */
+	long long value;
+	size_t twin;		/* the cell it repeats, or itself */
+	size_t id;		/* in the audit */
+	int mark;
+	int spent;		/* shown since worked out: no complement */
+};
+
+struct cube {
+	struct enas_stats *st;
+	size_t lo, na;		/* atoms: rows lo .. lo + na */
+	size_t nd;
+	int pdim;		/* dimension 0 is the period */
+	uint32_t *val;		/* na * nd: each atom's value's rank */
+	unsigned mask;		/* what cmp_proj ignores */
+	struct ccell *c;
+	size_t nc, capc;
+	size_t *idx;
+	size_t nidx, capidx;
+};
+
 /* The group ids of output row i. */
 static const uint32_t *
 row_ids(const struct enas_stats *st, size_t i)
@@ -272,177 +326,476 @@ row_ids(const struct enas_stats *st, size_t i)
 	return pv->keys + (i % pv->nkeys) * st->ngroups;
 }
 
+/* Order of atoms by their values on the dimensions not in mask. */
 static int
-add_total(struct enas_stats *st, int col, size_t row, size_t after,
-    size_t period, const long long *v, size_t nsums)
+cmp_proj(const void *a, const void *b, void *arg)
 {
-	struct priv *pv = st->priv;
-	struct enas_stats_total *t = &st->totals[st->ntotals];
-	size_t i;
+	const struct cube *q = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b, d;
 
-	t->col = col;
-	t->row = row;
-	t->after = after;
-	t->period = period;
-	t->cell.count = v[0];
-	if (nsums) {
-		t->cell.sums = pv->sums + (st->nrows + st->ntotals) * nsums;
-		for (i = 0; i < nsums; i++)
-			t->cell.sums[i] = v[1 + i];
+	for (d = 0; d < q->nd; d++) {
+		uint32_t u = q->val[x * q->nd + d], v = q->val[y * q->nd + d];
+
+		if (q->mask & (1u << d))
+			continue;
+		if (u != v)
+			return u < v ? -1 : 1;
 	}
-	t->cell.mark = st->min_cell >= 2 && v[0] > 0 && v[0] < st->min_cell ?
-	    ENAS_CELL_PRIMARY : ENAS_CELL_SHOWN;
-	st->ntotals++;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether atoms a and b have the same values outside q->mask. */
+static int
+same_proj(const struct cube *q, size_t a, size_t b)
+{
+	size_t d;
+
+	for (d = 0; d < q->nd; d++)
+		if (!(q->mask & (1u << d)) &&
+		    q->val[a * q->nd + d] != q->val[b * q->nd + d])
+			return 0;
+	return 1;
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+add_cell(struct cube *q, unsigned mask, const size_t *atoms, size_t n)
+{
+	struct ccell *c;
+	size_t i, cap;
+	void *p;
+
+	if (q->nc == q->capc) {
+		cap = q->capc ? q->capc * 2 : 64;
+		if (!(p = enas_realloc(q->c, cap * sizeof(*q->c))))
+			return ENAS_ENOMEM;
+		q->c = p;
+		q->capc = cap;
+	}
+	if (q->nidx + n > q->capidx) {
+		cap = q->capidx ? q->capidx : 256;
+		while (cap < q->nidx + n)
+			cap *= 2;
+		if (!(p = enas_realloc(q->idx, cap * sizeof(*q->idx))))
+			return ENAS_ENOMEM;
+		q->idx = p;
+		q->capidx = cap;
+	}
+	c = &q->c[q->nc];
+	memset(c, 0, sizeof(*c));
+	c->mask = mask;
+	c->rep = atoms[0];
+	c->off = q->nidx;
+	c->n = n;
+	for (i = 0; i < n; i++) {
+		q->idx[q->nidx++] = atoms[i];
+		c->value += q->st->rows[q->lo + atoms[i]].cell.count;
+	}
+	/* Sorted by atom, so that twins compare equal. */
+	qsort(q->idx + c->off, n, sizeof(*q->idx), cmp_size);
+	c->twin = q->nc;
+	for (i = 0; i < q->nc; i++)
+		if (q->c[i].twin == i && q->c[i].n == n &&
+		    q->c[i].value == c->value && memcmp(q->idx + q->c[i].off,
+		    q->idx + c->off, n * sizeof(*q->idx)) == 0) {
+			c->twin = i;
+			break;
+		}
+	q->nc++;
+	return 0;
+}
+
+/* Every cell of the cube: the atoms, then each margin by mask. */
+static int
+cube_cells(struct cube *q)
+{
+	size_t *order, i, j;
+	unsigned m;
+	int rc = 0;
+
+	if (!(order = enas_malloc((q->na + 1) * sizeof(*order))))
+		return ENAS_ENOMEM;
+	for (m = 0; m < (1u << q->nd) && rc == 0; m++) {
+		for (i = 0; i < q->na; i++)
+			order[i] = i;
+		q->mask = m;
+		qsort_r(order, q->na, sizeof(*order), cmp_proj, q);
+		for (i = 0; i < q->na && rc == 0; i = j) {
+			for (j = i + 1; j < q->na && same_proj(q, order[i],
+			    order[j]); j++)
+				;
+			rc = add_cell(q, m, order + i, j - i);
+		}
+	}
+	free(order);
+	return rc;
+}
+
+/* Whether cells a and b differ on exactly one dimension, not summed. */
+static int
+siblings(const struct cube *q, const struct ccell *a, const struct ccell *b)
+{
+	size_t d, diff = 0;
+
+	if (a->mask != b->mask)
+		return 0;
+	for (d = 0; d < q->nd; d++)
+		if (!(a->mask & (1u << d)) && q->val[a->rep * q->nd + d] !=
+		    q->val[b->rep * q->nd + d])
+			diff++;
+	return diff == 1;
+}
+
+/* Whether b is a margin of a over one more dimension. */
+static int
+parent(const struct cube *q, const struct ccell *a, const struct ccell *b)
+{
+	size_t d;
+	unsigned extra = b->mask & ~a->mask;
+
+	if ((a->mask & ~b->mask) || !extra || (extra & (extra - 1)))
+		return 0;
+	for (d = 0; d < q->nd; d++)
+		if (!(b->mask & (1u << d)) && q->val[a->rep * q->nd + d] !=
+		    q->val[b->rep * q->nd + d])
+			return 0;
+	return 1;
+}
+
+static int
+shares_atom(const struct cube *q, const struct ccell *a,
+    const struct ccell *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < b->n; j++)
+			if (q->idx[a->off + i] == q->idx[b->off + j])
+				return 1;
 	return 0;
 }
 
 /*
- * One table: rows [lo, hi) of the output, seen two-way: a row of the
- * table for each period (unless history) and values of every group but
- * the last, a column for each value of the last group.
+ * The cells that could protect exposed cell e, best first: shown
+ * non-zero cells beside it (siblings), then its margins, then any cell
+ * sharing an atom with it; smaller first within each.  Into out (q->nc
+ * long); returns how many.
+ */
+static size_t
+candidates(const struct cube *q, size_t e, size_t *out)
+{
+	const struct ccell *ce = &q->c[e];
+	size_t i, j, n = 0, start, pass;
+
+	for (pass = 0; pass < 3; pass++) {
+		start = n;
+		for (i = 0; i < q->nc; i++) {
+			size_t tw = q->c[i].twin;
+			const struct ccell *c = &q->c[tw];
+
+			if (c->mark != ENAS_CELL_SHOWN || c->value <= 0 ||
+			    c->spent)
+				continue;
+			if (pass == 0 ? !siblings(q, ce, &q->c[i]) :
+			    pass == 1 ? !parent(q, ce, &q->c[i]) :
+			    !shares_atom(q, ce, c))
+				continue;
+			for (j = 0; j < n && out[j] != tw; j++)
+				;
+			if (j < n)
+				continue;
+			/* Insertion by value inside this pass. */
+			for (j = n++; j > start && q->c[out[j - 1]].value >
+			    c->value; j--)
+				out[j] = out[j - 1];
+			out[j] = tw;
+		}
+	}
+	return n;
+}
+
+static void
+set_mark(struct cube *q, struct enas_audit *au, size_t i, int mark)
+{
+	if (i >= q->nc)
+		return;
+	q->c[i].mark = mark;
+	enas_audit_mark(au, q->c[i].id, mark);
+}
+
+static int
+cmp_desc(const void *a, const void *b, void *arg)
+{
+	const struct cube *q = arg;
+	long long x = q->c[*(const size_t *)a].value;
+	long long y = q->c[*(const size_t *)b].value;
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * Withhold the small cells of the cube, and complements until no
+ * withheld cell can be worked out; then give back every complement
+ * that is not needed, the largest first.
  */
 static int
-table(struct run *s, struct enas_stats *st, size_t lo, size_t hi)
+protect(struct cube *q, long long k)
+{
+	struct enas_audit *au = NULL;
+	unsigned char *check = NULL, *exposed = NULL;
+	long long *x = NULL, n;
+	unsigned char *one = NULL;
+	size_t *sec = NULL, *cand = NULL, nsec = 0, i, j, nc, ncand;
+	int rc = ENAS_ENOMEM;
+
+	if (!(x = enas_malloc((q->na + 1) * sizeof(*x))))
+		goto out;
+	for (i = 0; i < q->na; i++)
+		x[i] = q->st->rows[q->lo + i].cell.count;
+	if ((rc = enas_audit_new(&au, q->na, x, k)) < 0)
+		goto out;
+	for (i = 0; i < q->nc; i++) {
+		struct ccell *c = &q->c[i];
+
+		if (c->twin != i)
+			continue;
+		c->mark = c->value > 0 && c->value < k ? ENAS_CELL_PRIMARY :
+		    ENAS_CELL_SHOWN;
+		if ((rc = enas_audit_cell(au, &c->id, q->idx + c->off, c->n,
+		    c->mark)) < 0)
+			goto out;
+	}
+	nc = enas_audit_size(au);
+	rc = ENAS_ENOMEM;
+	if (!(check = enas_calloc(nc + 1, 1)) ||
+	    !(exposed = enas_calloc(nc + 1, 1)) ||
+	    !(one = enas_calloc(nc + 1, 1)) ||
+	    !(cand = enas_calloc(q->nc + 1, sizeof(*cand))) ||
+	    !(sec = enas_calloc(q->nc + 1, sizeof(*sec))))
+		goto out;
+	for (i = 0; i < q->nc; i++)
+		if (q->c[i].twin == i && q->c[i].mark)
+			check[q->c[i].id] = 1;
+	for (;;) {
+		if ((n = enas_audit_run(au, exposed, check, 0)) < 0) {
+			rc = (int)n;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		/*
+		 * Protect the first exposed cell with the first candidate
+		 * that protects it alone (else the first candidate); then
+		 * audit it, the complement and the other exposed cells
+		 * again: withholding more never exposes a cell that was
+		 * safe.
+		 */
+		/* The newest exposed complement first: a cycle grows. */
+		for (j = nsec; j-- > 0;)
+			if (exposed[q->c[sec[j]].id])
+				break;
+		if (j != (size_t)-1)
+			i = sec[j];
+		else
+			for (i = 0; i < q->nc; i++)
+				if (q->c[i].twin == i && exposed[q->c[i].id])
+					break;
+		if (i == q->nc)
+			break;
+		if ((ncand = candidates(q, i, cand)) == 0 &&
+		    q->c[i].mark == ENAS_CELL_SECONDARY) {
+			/*
+			 * A complement that a reader can work out anyway,
+			 * and nothing can hide, is shown: that tells
+			 * nothing more.
+			 */
+			set_mark(q, au, i, ENAS_CELL_SHOWN);
+			q->c[i].spent = 1;
+			memcpy(check, exposed, nc);
+			check[q->c[i].id] = 0;
+			continue;
+		}
+		if (ncand == 0) {
+			rc = enas_error_set(ENAS_EDATA, _("the small counts of "
+			    "this table cannot be hidden: its totals would "
+			    "give them away; group by fewer fields or by a "
+			    "longer period"));
+			goto out;
+		}
+		memset(one, 0, nc);
+		one[q->c[i].id] = 1;
+		for (j = 0; j < ncand; j++) {
+			set_mark(q, au, cand[j], ENAS_CELL_SECONDARY);
+			if ((n = enas_audit_run(au, NULL, one, 1)) < 0) {
+				rc = (int)n;
+				goto out;
+			}
+			if (n == 0)
+				break;
+			set_mark(q, au, cand[j], ENAS_CELL_SHOWN);
+		}
+		if (j == ncand)
+			j = 0;
+		set_mark(q, au, cand[j], ENAS_CELL_SECONDARY);
+		if (nsec == q->nc) {
+			rc = enas_error_set(ENAS_EDATA, _("the small counts of "
+			    "this table cannot be hidden: its totals would "
+			    "give them away; group by fewer fields or by a "
+			    "longer period"));
+			goto out;
+		}
+		sec[nsec++] = cand[j];
+		memcpy(check, exposed, nc);
+		check[q->c[cand[j]].id] = 1;
+	}
+	/* Give back what is not needed, the largest first. */
+	qsort_r(sec, nsec, sizeof(*sec), cmp_desc, q);
+	for (i = 0; i < nsec; i++) {
+		if (q->c[sec[i]].mark != ENAS_CELL_SECONDARY)
+			continue;
+		set_mark(q, au, sec[i], ENAS_CELL_SHOWN);
+		if ((n = enas_audit_run(au, NULL, NULL, 1)) < 0) {
+			rc = (int)n;
+			goto out;
+		}
+		if (n > 0)
+			set_mark(q, au, sec[i], ENAS_CELL_SECONDARY);
+	}
+	rc = 0;
+out:
+	enas_audit_free(au);
+	free(x);
+	free(check);
+	free(exposed);
+	free(one);
+	free(cand);
+	free(sec);
+	return rc;
+}
+
+static int
+add_total(struct enas_stats *st, const struct cube *q, const struct ccell *c,
+    int mark, size_t *cap)
 {
 	struct priv *pv = st->priv;
-	size_t ng = s->c.ng, ns = s->c.ns, nr = 0, nc = 0, i, j, r, c;
-	size_t *rowof = NULL, *colof = NULL, *first = NULL, *lastr = NULL;
-	uint32_t *cols = NULL, last;
-	unsigned char *mark = NULL;
-	long long *v = NULL, *acc = NULL;
+	struct enas_stats_total *t;
+	size_t i, j, ns = st->nsums;
+	void *p;
+
+	if (st->ntotals == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if (!(p = enas_realloc(st->totals, *cap * sizeof(*t))))
+			return ENAS_ENOMEM;
+		st->totals = p;
+		if (ns) {
+			if (!(p = enas_realloc(pv->tsums, *cap * ns *
+			    sizeof(*pv->tsums))))
+				return ENAS_ENOMEM;
+			pv->tsums = p;
+		}
+	}
+	t = &st->totals[st->ntotals++];
+	memset(t, 0, sizeof(*t));
+	t->mask = 0;
+	for (j = 0; j < q->nd; j++)
+		if (c->mask & (1u << j))
+			t->mask |= q->pdim ? 1u << j : 2u << j;
+	t->row = q->lo + c->rep;
+	t->cell.count = c->value;
+	t->cell.mark = mark;
+	if (ns) {
+		/* t->cell.sums is set at the end: tsums may move. */
+		for (i = 0; i < ns; i++) {
+			long long sum = 0;
+
+			for (j = 0; j < c->n; j++)
+				sum += st->rows[q->lo + q->idx[c->off + j]].
+				    cell.sums[i];
+			pv->tsums[(st->ntotals - 1) * ns + i] = sum;
+		}
+	}
+	return 0;
+}
+
+/*
+ * One table: rows [lo, hi) of the output, with its margins.  Its
+ * dimensions: the period unless history makes each period its own
+ * table, then each group.
+ */
+static int
+table(struct run *s, struct enas_stats *st, size_t lo, size_t hi,
+    size_t *cap)
+{
+	struct priv *pv = st->priv;
+	struct cube q;
+	size_t i, d, g;
 	int rc = ENAS_ENOMEM;
 
 	if (hi <= lo)
 		return 0;
-	if (!(rowof = enas_calloc(hi - lo, sizeof(*rowof))) ||
-	    !(colof = enas_calloc(hi - lo, sizeof(*colof))) ||
-	    !(cols = enas_calloc(hi - lo, sizeof(*cols))) ||
-	    !(first = enas_calloc(hi - lo, sizeof(*first))) ||
-	    !(lastr = enas_calloc(hi - lo, sizeof(*lastr))))
+	memset(&q, 0, sizeof(q));
+	q.st = st;
+	q.lo = lo;
+	q.na = hi - lo;
+	q.pdim = st->interval && !st->history;
+	q.nd = (size_t)q.pdim + s->c.ng;
+	if (!(q.val = enas_calloc(q.na * q.nd + 1, sizeof(*q.val))))
 		goto out;
-	/* Rows: runs of equal period and leading groups (rows are sorted). */
-	for (i = lo; i < hi; i++) {
-		if (i > lo && st->rows[i].period == st->rows[i - 1].period &&
-		    (ng < 2 || memcmp(row_ids(st, i), row_ids(st, i - 1),
-		    (ng - 1) * sizeof(uint32_t)) == 0))
-			rowof[i - lo] = nr - 1;
-		else {
-			first[nr] = i;
-			rowof[i - lo] = nr++;
-		}
-		lastr[rowof[i - lo]] = i;
+	for (i = 0; i < q.na; i++) {
+		d = 0;
+		if (q.pdim)
+			q.val[i * q.nd + d++] = (uint32_t)st->rows[lo + i].period;
+		for (g = 0; g < s->c.ng; g++)
+			q.val[i * q.nd + d++] = pv->ranks[g][row_ids(st,
+			    lo + i)[g]];
 	}
-	/* Columns: the distinct values of the last group, in rank order. */
-	for (i = lo; i < hi; i++) {
-		last = ng ? row_ids(st, i)[ng - 1] : 0;
-		for (j = 0; j < nc && cols[j] != last; j++)
-			;
-		if (j == nc)
-			cols[nc++] = last;
-	}
-	if (ng) {
-		uint32_t *rk = pv->ranks[ng - 1];
-		size_t a, b2;
-
-		/* Few columns: insertion sort by rank. */
-		for (a = 1; a < nc; a++)
-			for (b2 = a; b2 > 0 && rk[cols[b2 - 1]] > rk[cols[b2]];
-			    b2--) {
-				uint32_t tmp = cols[b2];
-
-				cols[b2] = cols[b2 - 1];
-				cols[b2 - 1] = tmp;
-			}
-	}
-	for (i = lo; i < hi; i++) {
-		last = ng ? row_ids(st, i)[ng - 1] : 0;
-		for (j = 0; cols[j] != last; j++)
-			;
-		colof[i - lo] = j;
-	}
-	if (!(v = enas_calloc(nr * nc, sizeof(*v))) ||
-	    !(mark = enas_calloc(nr * nc, 1)) ||
-	    !(acc = enas_calloc(1 + ns, sizeof(*acc))))
+	if ((rc = cube_cells(&q)) < 0)
 		goto out;
-	for (i = lo; i < hi; i++)
-		v[rowof[i - lo] * nc + colof[i - lo]] = st->rows[i].cell.count;
-	if (st->min_cell >= 2 && (rc = enas_suppress(mark, v, nr, nc,
-	    st->min_cell)) < 0)
+	if (st->min_cell >= 2 && (rc = protect(&q, st->min_cell)) < 0)
 		goto out;
-	for (i = lo; i < hi; i++)
-		st->rows[i].cell.mark = mark[rowof[i - lo] * nc +
-		    colof[i - lo]];
-	/* Totals, as a table prints them. */
-	if (nc >= 2)
-		for (r = 0; r < nr && nr >= 2; r++) {
-			memset(acc, 0, (1 + ns) * sizeof(*acc));
-			for (i = lo; i < hi; i++) {
-				if (rowof[i - lo] != r)
-					continue;
-				acc[0] += st->rows[i].cell.count;
-				for (j = 0; j < ns; j++)
-					acc[1 + j] += st->rows[i].cell.sums[j];
-			}
-			add_total(st, 0, first[r], lastr[r],
-			    st->rows[first[r]].period, acc, ns);
-		}
-	if (nc >= 2 && nr >= 2)
-		for (c = 0; c < nc; c++) {
-			size_t rep = hi;
+	for (i = 0; i < q.nc; i++) {
+		int mark = q.c[q.c[i].twin].mark;
 
-			memset(acc, 0, (1 + ns) * sizeof(*acc));
-			for (i = lo; i < hi; i++) {
-				if (colof[i - lo] != c)
-					continue;
-				if (rep == hi)
-					rep = i;
-				acc[0] += st->rows[i].cell.count;
-				for (j = 0; j < ns; j++)
-					acc[1 + j] += st->rows[i].cell.sums[j];
-			}
-			add_total(st, 1, rep, hi - 1, st->rows[lo].period,
-			    acc, ns);
-		}
-	if (nr * nc >= 2) {
-		memset(acc, 0, (1 + ns) * sizeof(*acc));
-		for (i = lo; i < hi; i++) {
-			acc[0] += st->rows[i].cell.count;
-			for (j = 0; j < ns; j++)
-				acc[1 + j] += st->rows[i].cell.sums[j];
-		}
-		add_total(st, -1, lo, hi - 1, st->rows[lo].period, acc, ns);
+		if (q.c[i].mask == 0)
+			st->rows[lo + q.c[i].rep].cell.mark = mark;
+		else if ((rc = add_total(st, &q, &q.c[i], mark, cap)) < 0)
+			goto out;
 	}
 	rc = 0;
 out:
-	free(rowof);
-	free(colof);
-	free(cols);
-	free(first);
-	free(lastr);
-	free(v);
-	free(mark);
-	free(acc);
+	free(q.val);
+	free(q.c);
+	free(q.idx);
 	return rc;
 }
 
 int
 stats_tables(struct run *s, struct enas_stats *st)
 {
-	size_t lo, hi;
+	struct priv *pv = st->priv;
+	size_t lo, hi, cap = 0, i;
 	int rc;
 
-	if (!(st->totals = enas_calloc(3 * st->nrows + 2,
-	    sizeof(*st->totals))))
-		return ENAS_ENOMEM;
 	if (!st->history)
-		return table(s, st, 0, st->nrows);
-	for (lo = 0; lo < st->nrows; lo = hi) {
-		for (hi = lo; hi < st->nrows &&
-		    st->rows[hi].period == st->rows[lo].period; hi++)
-			;
-		if ((rc = table(s, st, lo, hi)) < 0)
-			return rc;
-	}
+		rc = table(s, st, 0, st->nrows, &cap);
+	else
+		for (rc = 0, lo = 0; lo < st->nrows && rc == 0; lo = hi) {
+			for (hi = lo; hi < st->nrows &&
+			    st->rows[hi].period == st->rows[lo].period; hi++)
+				;
+			rc = table(s, st, lo, hi, &cap);
+		}
+	if (rc < 0)
+		return rc;
+	for (i = 0; st->nsums && i < st->ntotals; i++)
+		st->totals[i].cell.sums = pv->tsums + i * st->nsums;
 	return 0;
 }
 
@@ -461,6 +814,7 @@ stats_priv_free(struct priv *pv)
 	free(pv->ranks);
 	free(pv->keys);
 	free(pv->sums);
+	free(pv->tsums);
 	free(pv->keyp);
 	free(pv);
 }

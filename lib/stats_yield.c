@@ -236,6 +236,19 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 		for (i = 0; i < c->ng; i++) {
 			const struct gcol *g = &c->g[i];
 
+			if (g->t == T_TAG) {
+				int holds = enas_expr_eval(x->tg[i], root);
+
+				if (holds < 0)
+					return enas_error_set(holds, "%s: -w %s: "
+					    "%s", file, g->path,
+					    enas_error_last());
+				if ((rc = stats_put_varint(&x->out, 2)) < 0 ||
+				    (rc = enas_buf_puts(&x->out, holds ? "1" :
+				    "0")) < 0)
+					return rc;
+				continue;
+			}
 			if (g->iter < 0)
 				n = enas_node_path(root, g->path);
 			else {
