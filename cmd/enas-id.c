@@ -233,9 +233,13 @@ try_keys(struct enas_identity_keys *k, const char *keyfile)
 		sodium_memzero(pass, sizeof(pass));
 	}
 	enas_age_buf_wipe(&b);
-	if (rc < 0)
-		return enas_error_set(rc, "%s: %s", keyfile,
-		    enas_error_last());
+	if (rc < 0) {
+		char msg[512];
+
+		/* Never format the last error from itself. */
+		snprintf(msg, sizeof(msg), "%s", enas_error_last());
+		return enas_error_set(rc, "%s: %s", keyfile, msg);
+	}
 	return 0;
 }
 

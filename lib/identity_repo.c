@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -221,10 +222,13 @@ enas_identity_token_key(unsigned char key[ENAS_IDENTITY_TOKEN_KEY],
 	if ((rc = enas_file_read(&b, path.data, AGE_FILE_MAX)) < 0)
 		goto out;
 	if ((rc = enas_age_decrypt(&clear, b.data, b.len, keys, &why)) < 0) {
-		rc = enas_error_set(ENAS_EDATA, _(".token.age: %s"),
-		    why == ENAS_AGE_NOMATCH ? _("not encrypted to your key: "
-		    "ask an administrator to add your recipient and rekey") :
-		    enas_error_last());
+		char msg[512];
+
+		/* Never format the last error from itself. */
+		snprintf(msg, sizeof(msg), "%s", why == ENAS_AGE_NOMATCH ?
+		    _("not encrypted to your key: ask an administrator to "
+		    "add your recipient and rekey") : enas_error_last());
+		rc = enas_error_set(ENAS_EDATA, _(".token.age: %s"), msg);
 		goto out;
 	}
 	rc = enas_identity_token_key_parse(key, clear.data, clear.len);
