@@ -188,7 +188,7 @@ read_input(struct enas_buf *b, const char *path, size_t max)
 	char chunk[65536];
 	size_t n;
 
-	if (path && strcmp(path, "-")) {
+	if (path && strcmp(path, "-") != 0) {
 		if (enas_file_read(b, path, max + 1) < 0)
 			errx(2, "%s", enas_error_last());
 	} else {
@@ -288,7 +288,7 @@ cmd_keygen(int argc, char **argv)
 		    "characters"));
 	if (!getenv("ENAS_ID_PASSFD")) {
 		(void)ask_pass(again, sizeof(again), _("the same again: "));
-		if (strcmp(pass, again))
+		if (strcmp(pass, again) != 0)
 			errx(2, "%s", _("the passphrases differ"));
 		sodium_memzero(again, sizeof(again));
 	}
@@ -708,8 +708,8 @@ remove_tree(const char *dir)
 
 	if ((d = opendir(dir))) {
 		while ((de = readdir(d)))
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name,
-			    "..")) {
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name,
+			    "..") != 0) {
 				snprintf(path, sizeof(path), "%s/%s", dir,
 				    de->d_name);
 				if (unlink(path) < 0)
@@ -744,7 +744,7 @@ sweep_stale(const char *base)
 	if (!(d = opendir(base)))
 		return;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "enas-id.", 8))
+		if (strncmp(de->d_name, "enas-id.", 8) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
 		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
@@ -936,8 +936,8 @@ cmd_edit(int argc, char **argv)
 	remove_tree(tmpdir);
 	if (bad)
 		errx(1, "%s", _("nothing changed: the identity has errors"));
-	if (found && edited.len == len && !memcmp(edited.data, clear.data,
-	    len)) {
+	if (found && edited.len == len && memcmp(edited.data, clear.data,
+	    len) == 0) {
 		enas_age_buf_wipe(&clear);
 		enas_age_buf_wipe(&edited);
 		return 0;
@@ -1099,7 +1099,7 @@ fold_name(char *out, size_t size, const char *s, size_t len)
 static size_t
 distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, d[129];
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, d[129] = { 0 };
 
 	if (la > 128 || lb > 128)
 		return 1000;
@@ -1124,7 +1124,7 @@ static int
 close_name(const char *want, const struct enas_node *names)
 {
 	const struct enas_node *n;
-	char got[129];
+	char got[129] = "";
 	size_t lim = strlen(want) / 5 ? strlen(want) / 5 : 1;
 
 	if (!names)
@@ -1149,7 +1149,7 @@ cmd_find(int argc, char **argv)
 	struct enas_record *rec;
 	const struct enas_node *id, *dob;
 	enum enas_age_fail why;
-	char **offices = NULL, **files = NULL, want[129];
+	char **offices = NULL, **files = NULL, want[129] = "";
 	char token[ENAS_IDENTITY_TOKEN_LEN + 1];
 	size_t noff = 0, nfiles = 0, i, j;
 	long long year = -1, y;
@@ -1257,7 +1257,7 @@ check_consent(const char *dir, const char *id)
 		exit(1);
 	share = enas_node_path(rec->root, "consent.share_with_orgs");
 	if (!share || share->type != ENAS_SCALAR ||
-	    strcmp(share->value, "true"))
+	    strcmp(share->value, "true") != 0)
 		errx(1, _("%s: the case records no consent to share "
 		    "(consent.share_with_orgs: true): the identity stays"),
 		    id);
@@ -1312,7 +1312,7 @@ cmd_transfer(int argc, char **argv)
 	if (!find_id(&path, id))
 		errx(1, _("no identity for %s"), id);
 	(void)enas_identity_path(path.data, office, token);
-	if (!strcmp(office, dest))
+	if (strcmp(office, dest) == 0)
 		errx(2, _("%s's identity is already with %s"), id, dest);
 	open_identity(&clear, &len, path.data, id);
 	encrypt_for(&enc, dest, clear.data, len);
@@ -1424,7 +1424,7 @@ is_admin(git_repository *git, const char *pusher)
 	if (git_config_multivar_iterator_new(&it, cfg, "enas.admin",
 	    NULL) == 0) {
 		while (!yes && git_config_next(&e, it) == 0)
-			yes = !strcmp(e->value, pusher);
+			yes = strcmp(e->value, pusher) == 0;
 		git_config_iterator_free(it);
 	}
 	git_config_free(cfg);
@@ -1506,13 +1506,13 @@ cmd_pre_receive(int argc, char **argv)
 		    git_oid_fromstr(&newid, newh) < 0)
 			errx(2, "%s", _("pre-receive: a malformed line on "
 			    "standard input"));
-		if (!strncmp(ref, "refs/notes/", 11)) {
+		if (strncmp(ref, "refs/notes/", 11) == 0) {
 			warnx(_("%s: notes are refused here: they could hold "
 			    "identities in clear (git's cachetextconv)"), ref);
 			bad++;
 			continue;
 		}
-		if (strcmp(ref, "refs/heads/main")) {
+		if (strcmp(ref, "refs/heads/main") != 0) {
 			warnx(_("%s: only refs/heads/main may be pushed"), ref);
 			bad++;
 			continue;
@@ -1607,10 +1607,10 @@ main(int argc, char **argv)
 	optind = 1;
 	if (argc < 2)
 		usage(stderr, 2);
-	if (!strcmp(argv[1], "--help"))
+	if (strcmp(argv[1], "--help") == 0)
 		usage(stdout, 0);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
+		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 1, argv + 1);
 	warnx(_("'%s' is not an enas id command"), argv[1]);
 	usage(stderr, 2);

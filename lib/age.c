@@ -86,7 +86,8 @@ enas_age_hkdf(unsigned char *out, size_t outlen, const unsigned char *salt,
 	if (outlen > 255 * sizeof(t))
 		return enas_error_set(ENAS_EUSAGE, "hkdf: output too long");
 	/* An empty salt is HashLen zeros: HMAC pads its key with zeros. */
-	crypto_auth_hmacsha256_init(&st, salt, saltlen);
+	crypto_auth_hmacsha256_init(&st, salt ? salt : prk,
+	    salt ? saltlen : 0);
 	crypto_auth_hmacsha256_update(&st, ikm, ikmlen);
 	crypto_auth_hmacsha256_final(&st, prk);
 	for (ctr = 1; done < outlen; ctr++) {
@@ -412,7 +413,7 @@ enas_age_identity_parse(struct enas_age_identity *out, const char *s,
 	if ((rc = enas_age_init()) < 0)
 		return rc;
 	/* Upper case, as age writes it and wants it. */
-	if (len < 16 || strncmp(s, "AGE-SECRET-KEY-1", 16) ||
+	if (len < 16 || strncmp(s, "AGE-SECRET-KEY-1", 16) != 0 ||
 	    enas_age_bech32_decode(out->secret, sizeof(out->secret), &n,
 	    "AGE-SECRET-KEY-", s, len) < 0 || n != sizeof(out->secret)) {
 		sodium_memzero(out, sizeof(*out));
@@ -429,7 +430,7 @@ enas_age_recipient_parse(struct enas_age_recipient *out, const char *s,
 {
 	size_t n;
 
-	if (len < 4 || strncmp(s, "age1", 4) ||
+	if (len < 4 || strncmp(s, "age1", 4) != 0 ||
 	    enas_age_bech32_decode(out->public, sizeof(out->public), &n,
 	    "age", s, len) < 0 || n != sizeof(out->public))
 		return enas_error_set(ENAS_EDATA, "%s",
@@ -498,11 +499,11 @@ header_parse(struct header *h, const unsigned char *in, size_t len)
 	int rc = 0;
 
 	memset(h, 0, sizeof(*h));
-	if (len < vlen + 1 || memcmp(s, VERSION_LINE "\n", vlen + 1))
+	if (len < vlen + 1 || memcmp(s, VERSION_LINE "\n", vlen + 1) != 0)
 		return enas_error_set(ENAS_EDATA, "%s",
-		    len > vlen && !memcmp(s, VERSION_LINE, vlen) ?
+		    len > vlen && memcmp(s, VERSION_LINE, vlen) == 0 ?
 		    _("age: malformed header: the version line") :
-		    len >= 19 && !memcmp(s, "age-encryption.org/", 19) ?
+		    len >= 19 && memcmp(s, "age-encryption.org/", 19) == 0 ?
 		    _("age: unsupported version") :
 		    _("age: not an age file"));
 	pos = vlen + 1;
@@ -512,9 +513,9 @@ header_parse(struct header *h, const unsigned char *in, size_t len)
 			goto out;
 		}
 		n = (size_t)(nl - (s + pos));
-		if (n >= 3 && !memcmp(s + pos, "---", 3))
+		if (n >= 3 && memcmp(s + pos, "---", 3) == 0)
 			break;
-		if (n < 3 || memcmp(s + pos, "-> ", 3)) {
+		if (n < 3 || memcmp(s + pos, "-> ", 3) != 0) {
 			why = _("a line is not a stanza");
 			goto out;
 		}
@@ -611,7 +612,7 @@ static int
 arg_is(const struct stanza *st, const char *type)
 {
 	return st->arglen[0] == strlen(type) &&
-	    !memcmp(st->arg[0], type, st->arglen[0]);
+	    memcmp(st->arg[0], type, st->arglen[0]) == 0;
 }
 
 /* The work factor of an scrypt stanza: decimal, no leading zero. */
@@ -730,7 +731,7 @@ find_file_key(unsigned char *file_key, const struct header *h,
 		} else if (arg_is(st, "scrypt") && keys->pass) {
 			max = keys->max_work > 0 ? keys->max_work :
 			    ENAS_AGE_SCRYPT_MAX;
-			if ((work = scrypt_work(st)) > max) {
+			if ((work = scrypt_work(st)) < 1 || work > max) {
 				rc = enas_error_set(ENAS_EDATA, _("age: scrypt "
 				    "work factor %d is above %d"), work, max);
 				break;

@@ -170,7 +170,7 @@ enas_identity_path(const char *path, char office[ENAS_IDENTITY_OFFICE_MAX],
 	const char *p, *slash;
 	size_t n, i;
 
-	if (strncmp(path, "ids/", 4))
+	if (strncmp(path, "ids/", 4) != 0)
 		return ENAS_IDPATH_OTHER;
 	p = path + 4;
 	if (!(slash = strchr(p, '/')))
@@ -187,10 +187,10 @@ enas_identity_path(const char *path, char office[ENAS_IDENTITY_OFFICE_MAX],
 		office[n] = '\0';
 	}
 	p = slash + 1;
-	if (!strcmp(p, ".recipients"))
+	if (strcmp(p, ".recipients") == 0)
 		return ENAS_IDPATH_RECIPIENTS;
 	if (strlen(p) != ENAS_IDENTITY_TOKEN_LEN + 4 ||
-	    strcmp(p + ENAS_IDENTITY_TOKEN_LEN, ".age"))
+	    strcmp(p + ENAS_IDENTITY_TOKEN_LEN, ".age") != 0)
 		return ENAS_IDPATH_OTHER;
 	for (i = 0; i < ENAS_IDENTITY_TOKEN_LEN; i++)
 		if (!((p[i] >= 'a' && p[i] <= 'z') ||
@@ -230,7 +230,7 @@ enas_identity_open(struct enas_record **out, const struct enas_rules *r,
 	int rc, errors;
 
 	*out = NULL;
-	if ((rc = enas_identity_unpad(&n, clear, len)) < 0) {
+	if (enas_identity_unpad(&n, clear, len) < 0) {
 		enas_diag_report(fn, ctx, file, 0, 0, ENAS_ERROR, NULL, NULL,
 		    "%s", enas_error_last());
 		return ENAS_EDATA;
@@ -246,13 +246,13 @@ enas_identity_open(struct enas_record **out, const struct enas_rules *r,
 		/* The id is inside the encryption: the file's name must be
 		 * its token, or the file was put in another's place. */
 		if (token && key && (enas_identity_token(tok, key,
-		    id->value) < 0 || strcmp(tok, token))) {
+		    id->value) < 0 || strcmp(tok, token) != 0)) {
 			enas_diag_report(fn, ctx, file, id->line, id->col,
 			    ENAS_ERROR, "id", NULL, "%s", _("this file holds "
 			    "the identity of another case: it was moved or "
 			    "swapped, and is refused"));
 			errors++;
-		} else if (want_id && strcmp(id->value, want_id)) {
+		} else if (want_id && strcmp(id->value, want_id) != 0) {
 			enas_diag_report(fn, ctx, file, id->line, id->col,
 			    ENAS_ERROR, "id", NULL, _("is not %s: this file "
 			    "holds another case's identity, and is refused"),

@@ -67,7 +67,7 @@ enas_identity_keys_load(struct enas_identity_keys *out, const void *buf,
 	memset(out, 0, sizeof(*out));
 	if (need_pass)
 		*need_pass = 0;
-	if (len < sizeof(magic) - 1 || memcmp(buf, magic, sizeof(magic) - 1)) {
+	if (len < sizeof(magic) - 1 || memcmp(buf, magic, sizeof(magic) - 1) != 0) {
 		out->plain = 1;
 		if ((rc = parse_keys(out, buf, len)) < 0)
 			enas_identity_keys_wipe(out);

@@ -46,7 +46,6 @@ read_blob(git_blob **out, struct walk *w, const git_oid *oid,
 	git_odb *odb = NULL;
 	git_object_t type;
 	size_t size;
-	int rc;
 
 	*out = NULL;
 	if (git_repository_odb(&odb, w->git) < 0 ||
@@ -59,7 +58,7 @@ read_blob(git_blob **out, struct walk *w, const git_oid *oid,
 		refuse(w, path, _("larger than 1 MiB: not an identity file"));
 		return 0;
 	}
-	if ((rc = git_blob_lookup(out, w->git, oid)) < 0)
+	if (git_blob_lookup(out, w->git, oid) < 0)
 		return enas_repo_error(path);
 	return 0;
 }
@@ -97,8 +96,8 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	if (enas_buf_printf(&path, "%s%s", root, name) < 0)
 		return -1;
 	if (mode == GIT_FILEMODE_TREE) {
-		if ((depth == 0 && !strcmp(name, "ids")) ||
-		    (depth == 1 && !strcmp(root, "ids/") &&
+		if ((depth == 0 && strcmp(name, "ids") == 0) ||
+		    (depth == 1 && strcmp(root, "ids/") == 0 &&
 		    enas_identity_office_ok(name)))
 			goto out;
 		refuse(w, path.data, _("a directory the identity layout does "
@@ -112,9 +111,9 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 		goto out;
 	}
 	kind = enas_identity_path(path.data, office, NULL);
-	if (depth == 0 && (!strcmp(name, ".gitattributes") ||
-	    !strcmp(name, ".token.age")))
-		kind = !strcmp(name, ".token.age") ? ENAS_IDPATH_IDENTITY : 3;
+	if (depth == 0 && (strcmp(name, ".gitattributes") == 0 ||
+	    strcmp(name, ".token.age") == 0))
+		kind = strcmp(name, ".token.age") == 0 ? ENAS_IDPATH_IDENTITY : 3;
 	if (kind == ENAS_IDPATH_OTHER) {
 		refuse(w, path.data, _("a file the identity layout does not "
 		    "allow (ids/<OFFICE>/<token>.age, ids/<OFFICE>/.recipients, "
@@ -169,8 +168,8 @@ enas_identity_check_commit(git_repository *git, const git_commit *c,
 static int
 admin_path(const char *path)
 {
-	return !strcmp(path, ".gitattributes") ||
-	    !strcmp(path, ".token.age") ||
+	return strcmp(path, ".gitattributes") == 0 ||
+	    strcmp(path, ".token.age") == 0 ||
 	    enas_identity_path(path, NULL, NULL) == ENAS_IDPATH_RECIPIENTS;
 }
 

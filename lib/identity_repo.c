@@ -67,7 +67,7 @@ list_dir(char ***out, size_t *n, const char *dir,
 		(*n)++;
 	}
 	closedir(d);
-	if (*n)
+	if (*n && list)
 		qsort(list, *n, sizeof(*list), cmp_str);
 	*out = list;
 	return 0;
@@ -178,8 +178,8 @@ enas_identity_all_recipients(struct enas_age_recipient **out, size_t *n,
 		all = q;
 		for (j = 0; j < nr; j++) {
 			for (k = 0; k < *n; k++)
-				if (!memcmp(all[k].public, r[j].public,
-				    ENAS_AGE_KEY_LEN))
+				if (memcmp(all[k].public, r[j].public,
+				    ENAS_AGE_KEY_LEN) == 0)
 					break;
 			if (k == *n)
 				all[(*n)++] = r[j];
@@ -221,7 +221,7 @@ enas_identity_token_key(unsigned char key[ENAS_IDENTITY_TOKEN_KEY],
 	}
 	if ((rc = enas_file_read(&b, path.data, AGE_FILE_MAX)) < 0)
 		goto out;
-	if ((rc = enas_age_decrypt(&clear, b.data, b.len, keys, &why)) < 0) {
+	if (enas_age_decrypt(&clear, b.data, b.len, keys, &why) < 0) {
 		char msg[512];
 
 		/* Never format the last error from itself. */

@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (enas_age_encrypt(&again, out.data, out.len, &r, 1) < 0 ||
 		    enas_age_decrypt(&back, again.data, again.len, &keys,
 		    NULL) < 0 || back.len != out.len ||
-		    memcmp(back.data, out.data, out.len))
+		    memcmp(back.data, out.data, out.len) != 0)
 			fuzz_fail("a decrypted file does not round-trip");
 	}
 	enas_age_buf_wipe(&out);

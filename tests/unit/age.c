@@ -302,7 +302,8 @@ test_round_trips(void)
 	enas_age_keygen(&c);
 	enas_age_identity_recipient(&r[0], &a);
 	enas_age_identity_recipient(&r[1], &c);
-	plain = malloc(200000);
+	if (!(plain = malloc(200000)))
+		abort();
 	randombytes_buf(plain, 200000);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		enc.len = 0;
