@@ -15,8 +15,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral
-PKGS = libgit2 yaml-0.1 libpcre2-8
-DEBS = libgit2-dev libyaml-dev libpcre2-dev libglpk-dev pkg-config
+PKGS = libgit2 yaml-0.1 libpcre2-8 libsodium
+DEBS = libgit2-dev libyaml-dev libpcre2-dev libglpk-dev libsodium-dev pkg-config
 
 # SAN=1 builds with AddressSanitizer and UBSan into its own directory.
 ifeq ($(SAN),1)

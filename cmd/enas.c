@@ -28,6 +28,7 @@ static const struct {
 } known[] = {
 	{ "check", "validate records against the rules" },
 	{ "edit", "edit a record in your editor, checked and committed" },
+	{ "id", "children's identities, encrypted for their office (age)" },
 	{ "init", "make or upgrade a records repository" },
 	{ "log", "the history of a record, field by field" },
 	{ "ls", "list the records that match, or a table of their fields" },
