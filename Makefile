@@ -16,7 +16,6 @@ CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral
 PKGS = libgit2 yaml-0.1 libpcre2-8 libsodium
-DEBS = libgit2-dev libyaml-dev libpcre2-dev libglpk-dev libsodium-dev pkg-config
 
 # SAN=1 builds with AddressSanitizer and UBSan into its own directory.
 ifeq ($(SAN),1)
@@ -55,22 +54,12 @@ HEADERS = $(wildcard lib/*.h)
 
 all: $(TOOLS)
 
-# Install what the build needs when we may (root, apt); otherwise say how.
+# What is missing is installed by tools/deps (one list of Debian
+# packages, by group) when we may (root, apt); otherwise it says how.
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
-	@if ! pkg-config --exists $(PKGS) 2>/dev/null || \
-	    ! [ -f /usr/include/glpk.h ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "make: installing build packages: $(DEBS)"; \
-			apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) \
-			|| exit 2; \
-		else \
-			echo "make: missing build packages; run:" >&2; \
-			echo "  sudo apt-get install $(DEBS)" >&2; \
-			exit 2; \
-		fi; \
-	fi
+	@{ pkg-config --exists $(PKGS) 2>/dev/null && \
+	    [ -f /usr/include/glpk.h ]; } || sh tools/deps build
 	@touch $@
 
 $(BUILD)/lib/%.o: lib/%.c $(HEADERS) | $(BUILD)/.deps
@@ -135,20 +124,10 @@ fuzz-merge: fuzz-build
 	FUZZ_BIN=$(FUZZ_BUILD)/fuzz sh tests/fuzz/run merge 0 $(FUZZ_TARGETS)
 
 # clang and its libFuzzer, installed as the build packages are.
-FUZZ_DEBS = clang libclang-rt-dev
 fuzz-deps:
-	@if ! printf 'int LLVMFuzzerTestOneInput(const char *d, long n)\n{ return 0; }\n' | \
-	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "make: installing fuzzing packages: $(FUZZ_DEBS)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq $(FUZZ_DEBS) || exit 2; \
-		else \
-			echo "make: no libFuzzer with $(FUZZ_CC); run:" >&2; \
-			echo "  sudo apt-get install $(FUZZ_DEBS)" >&2; \
-			exit 2; \
-		fi; \
-	fi
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, long n)\n{ return 0; }\n' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null || \
+	    sh tools/deps fuzz
 
 # make fuzz-afl: the replay binaries built with AFL++'s compiler, to run
 # as afl-fuzz -i tests/fuzz/corpus/NAME -o OUT -- build/afl/fuzz/NAME-replay
@@ -166,21 +145,11 @@ ANALYZE_SRC = $(LIB_SRC) $(CMD_SRC) cmd/tool.c $(FUZZ_SRC) tests/fuzz/main/repla
 ANALYZE_FLAGS = -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -Ilib -Itests/fuzz \
 	-DENAS_DATADIR='"$(DATADIR)"' -DENAS_LIBEXECDIR='"$(LIBEXECDIR)"' \
 	-DENAS_LOCALEDIR='"$(LOCALEDIR)"' -DENAS_VERSION='"$(VERSION)"'
-ANALYZE_DEBS = gcc cppcheck clang-tidy
 analyze: | $(BUILD)/.deps
-	@missing=; for c in gcc cppcheck clang-tidy; do \
-		command -v $$c >/dev/null || missing="$$missing $$c"; done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "make: installing analysers:$$missing"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq $(ANALYZE_DEBS) || exit 2; \
-		else \
-			echo "make: missing analysers:$$missing; run:" >&2; \
-			echo "  sudo apt-get install $(ANALYZE_DEBS)" >&2; \
-			exit 2; \
-		fi; \
-	fi
+	@for c in gcc cppcheck clang-tidy; do \
+		command -v $$c >/dev/null || \
+		    { sh tools/deps analyze || exit 2; break; }; \
+	done
 	@fail=0; echo "analyze: gcc -fanalyzer"; \
 	for f in $(ANALYZE_SRC) $(UNIT_SRC); do \
 		gcc $(ANALYZE_FLAGS) -O1 -fanalyzer -Werror -c -o /dev/null \
@@ -202,20 +171,12 @@ check: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
 	    prove -f $(PROVEFLAGS) $(UNITS) tests/*.t
 
 check-valgrind: CHECK_TOOLS = valgrind
+check-valgrind: CHECK_GROUPS = valgrind
 check-deps:
-	@missing=; for c in prove git jq $(CHECK_TOOLS); do \
-		command -v $$c >/dev/null || missing="$$missing $$c"; done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "make: installing test tools:$$missing"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq perl git jq $(CHECK_TOOLS) || exit 2; \
-		else \
-			echo "make: missing test tools:$$missing; run:" >&2; \
-			echo "  sudo apt-get install perl git jq $(CHECK_TOOLS)" >&2; \
-			exit 2; \
-		fi; \
-	fi
+	@for c in prove git jq $(CHECK_TOOLS); do \
+		command -v $$c >/dev/null || \
+		    { sh tools/deps check $(CHECK_GROUPS) || exit 2; break; }; \
+	done
 
 # valgrind over the whole suite: the unit tests and every tool that the
 # shell tests run.  PCRE2's JIT is off: valgrind cannot follow it.

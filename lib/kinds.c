@@ -34,9 +34,9 @@ mark_broken(struct enas_kinds *k, const char *path)
 {
 	char name[128];
 
+	enas_id_of_path(name, sizeof(name), path);
 	if (enas_buf_add(&k->broken, "", 1) < 0 ||
-	enas_buf_puts(&k->broken, enas_id_of_path(name, sizeof(name),
-	    path)) < 0 ||
+	    enas_buf_puts(&k->broken, name) < 0 ||
 	    enas_buf_add(&k->broken, "", 1) < 0)
 		return ENAS_ENOMEM;
 	return 0;
