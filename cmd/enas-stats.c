@@ -445,6 +445,58 @@ wide_place(struct wide *w, const struct enas_stats_row *row,
 	    &row->cell;
 }
 
+/*
+ * A table of one dimension (or none): a line for each row, then one for
+ * the total, aligned.
+ */
+static void
+print_long(const struct enas_stats *st, int header)
+{
+	size_t nl = st->nrows + st->ntotals + 1, ncols = 1 + nfigures(st);
+	size_t r, c, l, *width;
+	const char **text;
+	char (*own)[ENAS_PERIOD_NAME + 32];
+
+	if (!(width = calloc(ncols, sizeof(*width))) ||
+	    !(text = calloc(nl * ncols, sizeof(*text))) ||
+	    !(own = calloc(nl * ncols, sizeof(*own))))
+		nomem();
+	text[0] = st->interval ? "period" : st->ngroups ? st->group_names[0] :
+	    "";
+	for (c = 1; c < ncols; c++)
+		text[c] = figure_name(st, c - 1);
+	for (l = 1, r = 0; r < st->nrows + st->ntotals; r++, l++) {
+		const struct enas_stats_total *t = r < st->nrows ? NULL :
+		    &st->totals[r - st->nrows];
+		const struct enas_stats_row *row = t ? &st->rows[t->row] :
+		    &st->rows[r];
+		const struct enas_stats_cell *cl = t ? &t->cell : &row->cell;
+
+		text[l * ncols] = t ? "total" : st->interval ?
+		    period_name(own[l * ncols], st, row->period) :
+		    st->ngroups ? (row->keys[0] ? row->keys[0] : "-") : "";
+		for (c = 1; c < ncols; c++)
+			text[l * ncols + c] = figure(own[l * ncols + c],
+			    sizeof(own[0]), st, cl, c - 1);
+	}
+	for (r = header ? 0 : 1; r < nl; r++)
+		for (c = 0; c < ncols; c++)
+			if (strlen(text[r * ncols + c]) > width[c])
+				width[c] = strlen(text[r * ncols + c]);
+	for (r = header ? 0 : 1; r < nl; r++) {
+		for (c = 0; c < ncols; c++)
+			if ((c ? enas_buf_printf(&out, "%*s", (int)width[c],
+			    text[r * ncols + c]) : enas_buf_printf(&out, "%-*s",
+			    (int)width[c], text[r * ncols + c])) < 0 ||
+			    (c + 1 < ncols && enas_buf_puts(&out, "  ") < 0))
+				nomem();
+		end_line(TABLE);
+	}
+	free(width);
+	free(text);
+	free(own);
+}
+
 static void
 print_table(const struct enas_stats *st, int header)
 {
@@ -457,9 +509,8 @@ print_table(const struct enas_stats *st, int header)
 	memset(&w, 0, sizeof(w));
 	w.st = st;
 	w.coldim = st->interval ? -1 : (int)st->ngroups - 1;
-	if (!st->interval && st->ngroups == 0) {
-		/* One figure, no dimension: the long layout is the table. */
-		print_delimited(st, TSV, header, 0);
+	if ((st->interval ? 1 : 0) + st->ngroups < 2) {
+		print_long(st, header);
 		return;
 	}
 	w.has_total = !(st->history && w.coldim < 0);
