@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "diff.h"
+#include "i18n.h"
 #include "record.h"
+#include "suggest.h"
 #include "template.h"
 
 #define WRAP 76		/* columns of a comment line */
@@ -45,6 +47,21 @@ scalar(struct enas_buf *b, const char *s, size_t n)
 	return enas_buf_add(b, "'", 1);
 }
 
+/* ENAS_EUSAGE: path is not a field of r, and why. */
+static int
+undeclared(const struct enas_rules *r, const char *path)
+{
+	struct enas_buf why = ENAS_BUF_INIT;
+	int rc;
+
+	if (enas_suggest_field(&why, r, path) < 0)
+		return ENAS_ENOMEM;
+	rc = enas_error_set(ENAS_EUSAGE, "%.64s: field not declared in %s%s",
+	    path, r->file, why.data ? why.data : "");
+	enas_buf_free(&why);
+	return rc;
+}
+
 int
 enas_template_check(const struct enas_rules *r,
     const struct enas_setting *set, size_t n)
@@ -58,8 +75,7 @@ enas_template_check(const struct enas_rules *r,
 			return enas_error_set(ENAS_EUSAGE, "id: a new record's "
 			    "id is drawn, not set");
 		if (!(f = enas_rules_field(r, set[i].path)))
-			return enas_error_set(ENAS_EUSAGE, "%.64s: field not "
-			    "declared in %s", set[i].path, r->file);
+			return undeclared(r, set[i].path);
 		if (strchr(set[i].path, '['))
 			return enas_error_set(ENAS_EUSAGE, "%s: a field inside "
 			    "a list of items is filled in the editor",

@@ -91,7 +91,7 @@ ok $? "missing required fields: exit 1 with the diagnostics"
 is "$head:" "$(git rev-parse HEAD):$(git status --porcelain)" "nothing written, nothing committed"
 
 run enas new -n case site=nador name=someone
-is "2:enas-new: name: field not declared in records/rules/case.yaml" "$rc:$err" \
+is "2:enas-new: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only" "$rc:$err" \
     "an undeclared field is refused before anything"
 run enas new -n case site=nador registered=2024-05-02 partner=bayti sex=male \
     age=19 nationality=GN protection_status=unaccompanied risk_level=high \
