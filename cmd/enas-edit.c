@@ -387,6 +387,11 @@ main(int argc, char *argv[])
 		status = 1;
 		goto done;
 	}
+	/* git's own locks, before anything is written */
+	if (commit && (rc = enas_commit_locks(repo)) < 0) {
+		warnx("%s", enas_error_last());
+		fail_keep(rc, "the record is unchanged");
+	}
 	if ((rc = enas_write_atomic(enas_repo_workdir(repo), ch[0].path,
 	    ch[0].buf, ch[0].len, n > 1 ? ENAS_WRITE_NEW : 0)) < 0)
 		fail_keep(rc, NULL);

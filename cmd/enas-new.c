@@ -449,6 +449,13 @@ main(int argc, char *argv[])
 		status = 1;
 		goto done;
 	}
+	/* git's own locks, before anything is written */
+	if (commit && (rc = enas_commit_locks(repo)) < 0) {
+		warnx("%s", enas_error_last());
+		if (!noedit)
+			warnx("your record is kept in %s", tmpcopy.data);
+		errx(2, "nothing written");
+	}
 	if ((rc = enas_write_atomic(enas_repo_workdir(repo), path.data,
 	    final.data, final.len, ENAS_WRITE_NEW)) < 0)
 		fail(rc);

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commit.h"
+#include "i18n.h"
 
 int
 enas_commit_ready(struct enas_repo *repo)
@@ -304,7 +306,98 @@ signature(git_signature **out, git_repository *git, const char *role)
 	return 0;
 }
 
-/* Bring the index entries of the changed paths up to date. */
+/*
+ * The lock file of git's that holds up a commit now, into b: the
+ * index's, the branch's that HEAD names, or HEAD's.  1 when one is
+ * there, 0 when none is, ENAS_ENOMEM.
+ */
+static int
+held_lock(struct enas_buf *b, struct enas_repo *repo)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_reference *head = NULL;
+	const char *target = NULL;
+	struct stat st;
+	int rc = 0;
+
+	if (git_reference_lookup(&head, git, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		target = git_reference_symbolic_target(head);
+	b->len = 0;
+	if (enas_buf_printf(b, "%sindex.lock", git_repository_path(git)) < 0)
+		rc = ENAS_ENOMEM;
+	else if (lstat(b->data, &st) == 0)
+		rc = 1;
+	else if (b->len = 0, enas_buf_printf(b, "%sHEAD.lock",
+	    git_repository_path(git)) < 0)
+		rc = ENAS_ENOMEM;
+	else if (lstat(b->data, &st) == 0)
+		rc = 1;
+	else if (target && strncmp(target, "refs/", 5) == 0 &&
+	    (b->len = 0, enas_buf_printf(b, "%s%s.lock",
+	    git_repository_commondir(git), target) < 0))
+		rc = ENAS_ENOMEM;
+	else if (target && strncmp(target, "refs/", 5) == 0 &&
+	    lstat(b->data, &st) == 0)
+		rc = 1;
+	git_reference_free(head);
+	return rc;
+}
+
+/* What a lock left behind means, and what to do: after "LOCK exists". */
+#define LOCK_ADVICE "another git command is running, or one stopped " \
+	"and left it behind; if no git command is running, remove it " \
+	"(rm %s)"
+
+int
+enas_commit_locks(struct enas_repo *repo)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	struct enas_buf lock = ENAS_BUF_INIT;
+	int rc, tries;
+
+	/* git holds its locks for a moment: wait two seconds at most */
+	for (tries = 0; (rc = held_lock(&lock, repo)) == 1 && tries < 40;
+	    tries++)
+		nanosleep(&nap, NULL);
+	if (rc == 1)
+		rc = enas_error_set(ENAS_EGIT, _("%s exists: " LOCK_ADVICE),
+		    lock.data, lock.data);
+	enas_buf_free(&lock);
+	return rc;
+}
+
+/*
+ * A commit that stopped half-way: what was done (done), why (git's
+ * lock file when one is held, else git's message), and what is left to
+ * do (todo).
+ */
+static int
+commit_error(struct enas_repo *repo, const char *done, const char *todo)
+{
+	struct enas_buf lock = ENAS_BUF_INIT;
+	const git_error *ge = git_error_last();
+	char why[256];
+	int rc;
+
+	if (enas_alloc_failed())
+		return enas_repo_error(done);
+	snprintf(why, sizeof(why), "%s", ge && ge->message ? ge->message :
+	    "unknown error");
+	if ((rc = held_lock(&lock, repo)) == 1)
+		rc = enas_error_set(ENAS_EGIT, _("%s: %s exists: " LOCK_ADVICE
+		    ", then %s"), done, lock.data, lock.data, todo);
+	else if (rc == 0)
+		rc = enas_error_set(ENAS_EGIT, _("%s: %s; then %s"), done, why,
+		    todo);
+	enas_buf_free(&lock);
+	return rc;
+}
+
+/*
+ * Bring the index entries of the changed paths up to date: 0, or
+ * libgit2's negative code (its message in git_error_last()).
+ */
 static int
 update_index(struct enas_repo *repo, const struct enas_file_change *ch,
     size_t n)
@@ -312,10 +405,10 @@ update_index(struct enas_repo *repo, const struct enas_file_change *ch,
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
 	git_index *index = NULL;
 	size_t i;
-	int rc = 0, tries, e = 0;
+	int tries, e;
 
-	if (git_repository_index(&index, enas_repo_git(repo)) < 0)
-		return enas_repo_error("cannot open the index");
+	if ((e = git_repository_index(&index, enas_repo_git(repo))) < 0)
+		return e;
 	for (tries = 0; tries < 40; tries++) {
 		if ((e = git_index_read(index, 1)) < 0)
 			break;
@@ -330,12 +423,8 @@ update_index(struct enas_repo *repo, const struct enas_file_change *ch,
 			break;
 		nanosleep(&nap, NULL);
 	}
-	if (e < 0)
-		rc = enas_repo_error("committed, but cannot update the index "
-		    "(git status may show the file as changed; git reset -q "
-		    "mends it)");
 	git_index_free(index);
-	return rc;
+	return e;
 }
 
 int
@@ -347,8 +436,10 @@ enas_commit_create(git_oid *out, struct enas_repo *repo, const git_oid *tree,
 	git_signature *author = NULL, *committer = NULL;
 	git_commit *parent = NULL;
 	const git_commit *parents[1];
+	struct enas_buf paths = ENAS_BUF_INIT, todo = ENAS_BUF_INIT;
 	git_tree *t = NULL;
 	git_oid id, now;
+	size_t i;
 	int rc, first = git_oid_is_zero(head);
 
 	if ((rc = signature(&author, git, "AUTHOR")) < 0 ||
@@ -368,15 +459,33 @@ enas_commit_create(git_oid *out, struct enas_repo *repo, const git_oid *tree,
 		goto out;
 	}
 	parents[0] = parent;
+	/*
+	 * The index first: a commit made while the index keeps the old
+	 * entry would be undone by the next "git commit".  Staged but not
+	 * committed, the change is only waiting.
+	 */
+	if (update_index(repo, ch, n) < 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = enas_buf_printf(&paths, " %s", ch[i].path);
+		if (rc < 0 || enas_buf_printf(&todo, _("commit it: git add "
+		    "--%s && git commit"), paths.data) < 0)
+			rc = ENAS_ENOMEM;
+		else
+			rc = commit_error(repo, _("the record is written, but "
+			    "neither staged nor committed"), todo.data);
+		goto out;
+	}
 	if (git_commit_create(&id, git, "HEAD", author, committer, NULL,
 	    message, t, first ? 0 : 1, parents) < 0) {
-		rc = enas_repo_error("cannot commit");
+		rc = commit_error(repo, _("the record is written and staged, "
+		    "but not committed"), _("commit it: git commit"));
 		goto out;
 	}
 	if (out)
 		git_oid_cpy(out, &id);
-	rc = update_index(repo, ch, n);
 out:
+	enas_buf_free(&paths);
+	enas_buf_free(&todo);
 	git_tree_free(t);
 	git_commit_free(parent);
 	git_signature_free(author);

@@ -63,12 +63,25 @@ int enas_worktree_check(struct enas_repo *repo,
     void *ctx);
 
 /*
+ * Whether git's lock files let a commit be made now: .git/index.lock,
+ * and the lock of HEAD or of the branch HEAD names.  Each is waited for
+ * up to two seconds (git holds them for a moment); one that stays is
+ * ENAS_EGIT with a message naming it and saying how to remove it.  A
+ * tool asks this before it writes anything.
+ */
+int enas_commit_locks(struct enas_repo *repo);
+
+/*
  * Commit tree with message on top of head (zeros: a first commit),
  * which must still be HEAD.  Author and committer are git's: the
  * GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and COMMITTER)
- * variables, else user.name and user.email, and now.  Then the index
- * entries of the n changed paths are brought up to date from the
- * working tree.  The new commit's id in *out (may be NULL).
+ * variables, else user.name and user.email, and now.  The index
+ * entries of the n changed paths are first brought up to date from the
+ * working tree (which must hold the changes), so that a commit is never
+ * left with an index that would revert it; when the index or the branch
+ * cannot be written (a lock left behind), ENAS_EGIT says what was done
+ * (written; staged) and what is left to do.  The new commit's id in *out
+ * (may be NULL).
  */
 int enas_commit_create(git_oid *out, struct enas_repo *repo,
     const git_oid *tree, const git_oid *head, const char *message,
