@@ -16,6 +16,7 @@
 #include "find.h"
 #include "record.h"
 #include "repo.h"
+#include "template.h"
 #include "write.h"
 
 #define SUBJECT_MAX 72	/* columns of a commit message's first line */
@@ -45,6 +46,29 @@ print_diag(void *ctx, const struct enas_diag *d)
 		    at + strlen(lv));
 	else
 		fprintf(stderr, "%s\n", line);
+}
+
+/* The last check's diagnostics, shown in the editor's copy. */
+static struct enas_diags shown = ENAS_DIAGS_INIT;
+
+/*
+ * The editor's copy (its error block left out), and the same with its
+ * comment lines left empty, as the last check saw it: the diagnostics
+ * are printed with the lines of the record as it is written.
+ */
+static struct enas_buf *seen, *blanked;
+
+/* Print a diagnostic, and keep it for the editor's copy. */
+static void
+show_diag(void *ctx, const struct enas_diag *d)
+{
+	struct enas_diag w = *d;
+
+	if (seen && blanked && w.line > 0)
+		w.line = enas_editor_line(seen->data, seen->len,
+		    blanked->data, blanked->len, w.line);
+	print_diag(ctx, &w);
+	enas_diags_add(&shown, d);
 }
 
 /* Exit 2 with the library's message, the temporary copy gone. */
@@ -194,14 +218,15 @@ check(struct enas_repo *repo, const struct enas_rules *r,
 {
 	int rc;
 
-	rc = commit ? enas_commit_check(tree, head, repo, ch, n, print_diag,
-	    NULL) : enas_worktree_check(repo, ch, n, print_diag, NULL);
+	enas_diags_clear(&shown);
+	rc = commit ? enas_commit_check(tree, head, repo, ch, n, show_diag,
+	    NULL) : enas_worktree_check(repo, ch, n, show_diag, NULL);
 	if (rc < 0)
 		fail(rc);
 	if (strcmp(id, newid) != 0) {
-		fprintf(stderr, "%s:1:1: error: id: a record keeps its id; "
-		    "put back %s (a new %s is made with enas new)\n",
-		    ch[0].path, id, r->kind);
+		enas_diag_report(show_diag, NULL, ch[0].path, 1, 1,
+		    ENAS_ERROR, "id", NULL, "a record keeps its id; put back "
+		    "%s (a new %s is made with enas new)", id, r->kind);
 		rc++;
 	}
 	return rc;
@@ -266,19 +291,22 @@ main(int argc, char *argv[])
 	struct enas_buf orig = ENAS_BUF_INIT, text = ENAS_BUF_INIT;
 	struct enas_buf now = ENAS_BUF_INIT, path = ENAS_BUF_INIT;
 	struct enas_buf full = ENAS_BUF_INIT, base = ENAS_BUF_INIT;
-	struct enas_buf msg = ENAS_BUF_INIT;
+	struct enas_buf msg = ENAS_BUF_INIT, draft = ENAS_BUF_INIT;
+	struct enas_buf checked = ENAS_BUF_INIT, final = ENAS_BUF_INIT;
+	struct enas_buf body = ENAS_BUF_INIT;
 	struct enas_snapshot *rsnap = NULL;
+	struct enas_template_refs *refs = NULL;
 	struct enas_checker *c = NULL;
 	struct enas_repo *repo = NULL;
 	struct enas_lock *lock = NULL;
 	struct enas_file_change ch[2];
 	const struct enas_rules *r;
 	const char *dir = NULL, *id;
-	char newid[ENAS_ID_MAX + 1], *oldpath;
+	char newid[ENAS_ID_MAX + 1], given[ENAS_ID_MAX + 1], *oldpath;
 	git_oid tree, head, hid;
 	unsigned mode;
-	size_t n;
-	int opt, force = 0, commit, rc, status = 0;
+	size_t n, skip;
+	int opt, force = 0, commit, rc, status = 0, round;
 
 	while ((opt = getopt_long(argc, argv, "C:fh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -299,10 +327,6 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 1)
 		usage(stderr, 2);
-	id = argv[0];
-	/* Before anything is built from it. */
-	if (!enas_id_safe(id))
-		errx(2, "'%.64s' is not a record id", id);
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
 	colour = isatty(2) && !getenv("NO_COLOR");
@@ -320,9 +344,11 @@ main(int argc, char *argv[])
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
 	    (rc = enas_checker_new(&c, rsnap, print_diag, NULL)) < 0)
 		fail(rc);
-	if (!(r = enas_id_kind(c, id)))
-		errx(2, "'%s' is not the id of any kind in %s", id,
-		    ENAS_RULES_DIR);
+	/* An id, in any case, a path, or the end of one id: which? */
+	if ((rc = enas_find_resolve(given, sizeof(given), &r, c, repo,
+	    argv[0])) < 0)
+		fail(rc);
+	id = given;
 	if ((rc = enas_find(&path, &mode, NULL, repo, NULL, r, id)) < 0)
 		fail(rc);
 	if (rc == 0)
@@ -347,32 +373,72 @@ main(int argc, char *argv[])
 	    (rc = enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 	    id)) < 0)
 		fail(rc);
-	if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data + tmpdir.len + 1,
-	    orig.data, orig.len, 0)) < 0)
+	/* The editor's copy: the record with guidance as comments. */
+	if ((rc = enas_template_refs(&refs, repo, c, r, commit ? ENAS_COMMIT :
+	    ENAS_WORKTREE)) < 0 || (rc = enas_template_annotate(&draft, r, id,
+	    orig.data, orig.len, refs)) < 0)
 		fail(rc);
-	for (;;) {
+	for (round = 0;; round++) {
+		if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
+		    tmpdir.len + 1, draft.data, draft.len, 0)) < 0)
+			fail(rc);
 		if (enas_editor_run(tmpcopy.data) < 0 ||
 		    enas_file_read(&text, tmpcopy.data,
 		    ENAS_RECORD_MAX + 1) < 0) {
 			warnx("%s; the record is unchanged", enas_error_last());
 			fail(ENAS_ERULES);
 		}
-		if (text.len == orig.len && memcmp(text.data, orig.data,
+		/* Quit without saving: unchanged, or given up after errors. */
+		if (text.len == draft.len && memcmp(text.data, draft.data,
+		    draft.len) == 0) {
+			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			if (round == 0)
+				goto done;	/* nothing to do */
+			fprintf(stderr, "enas-edit: the record is unchanged\n");
+			status = 1;
+			goto done;
+		}
+		skip = enas_editor_unmark(text.data, text.len);
+		if (enas_editor_blank(text.data + skip, text.len - skip)) {
+			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			fprintf(stderr, "enas-edit: the file was emptied; the "
+			    "record is unchanged\n");
+			status = 1;
+			goto done;
+		}
+		/*
+		 * Checked with comment lines left empty, so that the lines
+		 * the diagnostics name are the lines of the editor's copy;
+		 * written without comments.
+		 */
+		body.len = 0;
+		if (enas_buf_add(&body, text.data + skip, text.len - skip) < 0 ||
+		    enas_editor_strip(&checked, body.data, body.len,
+		    ENAS_STRIP_BLANK) < 0 ||
+		    enas_editor_strip(&final, body.data, body.len, 0) < 0)
+			fail(ENAS_ENOMEM);
+		seen = &body;
+		blanked = &checked;
+		if (final.len == orig.len && memcmp(final.data, orig.data,
 		    orig.len) == 0) {
 			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-			goto done;	/* unchanged: nothing to do */
+			goto done;	/* comments alone: unchanged */
 		}
-		n = changes(ch, &path, newid, r, &text, oldpath, id);
+		n = changes(ch, &path, newid, r, &checked, oldpath, id);
 		if (check(repo, r, ch, n, id, newid, commit, &tree,
 		    &head) == 0)
 			break;
-		if (!again()) {
+		if (shown.nomem || !again()) {
 			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 			fprintf(stderr, "enas-edit: the record is unchanged\n");
 			status = 1;
 			goto done;
 		}
+		if (enas_editor_mark(&draft, body.data, body.len, &shown) < 0)
+			fail(ENAS_ENOMEM);
 	}
+	n = changes(ch, &path, newid, r, &final, oldpath, id);
+	seen = blanked = NULL;	/* from now on, the lines are final's */
 
 	/* Under the lock: nobody changed it meanwhile; check again; write. */
 	if ((rc = enas_repo_lock(&lock, repo)) < 0)
@@ -402,7 +468,7 @@ main(int argc, char *argv[])
 		if ((rc = head_blob(&base, &hid, repo, oldpath)) < 0)
 			fail(rc);
 		if (rc == 1)
-			message(&msg, r, id, &base, &text);
+			message(&msg, r, id, &base, &final);
 		else if (enas_buf_printf(&msg, "%s %s: new\n", r->kind,
 		    id) < 0)	/* -f on a record HEAD does not have */
 			fail(ENAS_ENOMEM);
@@ -424,6 +490,12 @@ done:
 	enas_buf_free(&full);
 	enas_buf_free(&base);
 	enas_buf_free(&msg);
+	enas_buf_free(&draft);
+	enas_buf_free(&checked);
+	enas_buf_free(&final);
+	enas_buf_free(&body);
+	enas_diags_clear(&shown);
+	enas_template_refs_free(refs);
 	enas_buf_free(&tmpdir);
 	enas_buf_free(&tmpcopy);
 	return status;

@@ -49,6 +49,29 @@ print_diag(void *ctx, const struct enas_diag *d)
 		fprintf(stderr, "%s\n", line);
 }
 
+/* The last check's diagnostics, shown in the editor's copy. */
+static struct enas_diags shown = ENAS_DIAGS_INIT;
+
+/*
+ * The editor's copy (its error block left out), and the same with its
+ * comment lines left empty, as the last check saw it: the diagnostics
+ * are printed with the lines of the record as it is written.
+ */
+static struct enas_buf *seen, *blanked;
+
+/* Print a diagnostic, and keep it for the editor's copy. */
+static void
+show_diag(void *ctx, const struct enas_diag *d)
+{
+	struct enas_diag w = *d;
+
+	if (seen && blanked && w.line > 0)
+		w.line = enas_editor_line(seen->data, seen->len,
+		    blanked->data, blanked->len, w.line);
+	print_diag(ctx, &w);
+	enas_diags_add(&shown, d);
+}
+
 /* Exit 2 with the library's message. */
 static void
 fail(int rc)
@@ -56,6 +79,18 @@ fail(int rc)
 	if (rc == ENAS_ERULES)
 		exit(2);
 	errx(2, "%s", enas_error_last());
+}
+
+/* The value set for path, or NULL. */
+static const char *
+setting_of(const struct enas_setting *set, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(set[i].path, path) == 0)
+			return set[i].value;
+	return NULL;
 }
 
 /* Whether a record with this id exists in HEAD or the working tree. */
@@ -152,13 +187,15 @@ check_text(struct enas_buf *path, char *id, struct enas_repo *repo,
 	ch.buf = text->data;
 	ch.len = text->len;
 	ch.mode = 0;
-	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1, print_diag,
-	    NULL) : enas_worktree_check(repo, &ch, 1, print_diag, NULL);
+	enas_diags_clear(&shown);
+	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1, show_diag,
+	    NULL) : enas_worktree_check(repo, &ch, 1, show_diag, NULL);
 	if (rc < 0)
 		fail(rc);
 	if (rc == 0 && strcmp(id, drawn) != 0 && taken(repo, r, id)) {
-		fprintf(stderr, "%s:1:1: error: id: a %s record with the id "
-		    "%s exists already\n", path->data, r->kind, id);
+		enas_diag_report(show_diag, NULL, path->data, 1, 1,
+		    ENAS_ERROR, "id", NULL, "a %s record with the id %s "
+		    "exists already", r->kind, id);
 		rc = 1;
 	}
 	return rc;
@@ -232,6 +269,49 @@ again(void)
 }
 
 /*
+ * The settings a new record starts from, beside the command line's:
+ * its date field (registered) today, and its site the office's
+ * (office: --site, or enas.office: a site's name, or the code of its
+ * ids, NDR for nador).  set has room for two more; the new count.
+ */
+static size_t
+defaults(struct enas_setting *set, size_t n, char *today,
+    const struct enas_rules *r, const char *office)
+{
+	const struct enas_field *f;
+	char code[32], want[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t i, hits = 0;
+	const char *site = NULL;
+
+	if (r->date && (f = enas_rules_field(r, r->date)) &&
+	    f->type == ENAS_DATE && setting_of(set, n, r->date) == NULL &&
+	    localtime_r(&t, &tm) && strftime(today, 16, "%Y-%m-%d", &tm)) {
+		set[n].path = r->date;
+		set[n++].value = today;
+	}
+	if (!office || !*office || setting_of(set, n, "site") ||
+	    !(f = enas_rules_field(r, "site")) || !f->nenums)
+		return n;
+	/* a site's name, or the code its name gives */
+	for (i = 0; i < f->nenums; i++)
+		if (strcmp(f->enums[i], office) == 0)
+			site = f->enums[i];
+	if (!site && enas_id_office(want, sizeof(want), r, office) == 0)
+		for (i = 0; i < f->nenums; i++)
+			if (enas_id_office(code, sizeof(code), r,
+			    f->enums[i]) == 0 && strcmp(code, want) == 0 &&
+			    hits++ == 0)
+				site = f->enums[i];
+	if (site && hits <= 1) {
+		set[n].path = "site";
+		set[n++].value = site;
+	}
+	return n;
+}
+
+/*
  * A fresh id is checked only against the records this clone knows: say
  * so when the clone is behind its remote, or has not fetched for a day.
  */
@@ -260,8 +340,10 @@ main(int argc, char *argv[])
 	struct enas_buf text = ENAS_BUF_INIT, final = ENAS_BUF_INIT;
 	struct enas_buf path = ENAS_BUF_INIT, tmpdir = ENAS_BUF_INIT;
 	struct enas_buf tmpcopy = ENAS_BUF_INIT, cfg = ENAS_BUF_INIT;
-	struct enas_buf msg = ENAS_BUF_INIT;
+	struct enas_buf msg = ENAS_BUF_INIT, draft = ENAS_BUF_INIT;
+	struct enas_buf checked = ENAS_BUF_INIT, body = ENAS_BUF_INIT;
 	struct enas_setting *set;
+	struct enas_template_refs *refs = NULL;
 	struct enas_snapshot *rsnap = NULL;
 	struct enas_checker *c = NULL;
 	struct enas_repo *repo = NULL;
@@ -270,8 +352,9 @@ main(int argc, char *argv[])
 	struct enas_file_change ch;
 	const char *dir = NULL, *site = NULL, *given = NULL, *office = NULL;
 	char drawn[ENAS_ID_MAX + 1], id[ENAS_ID_MAX + 1], code[32], *eq;
+	char today[16];
 	git_oid tree, head;
-	size_t nset = 0;
+	size_t nset = 0, skip = 0;
 	int ch_, noedit = 0, commit, rc, i, errors, tries, status = 0;
 
 	while ((ch_ = getopt_long(argc, argv, "+C:hns:", longopts,
@@ -297,7 +380,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 1)
 		usage(stderr, 2);
-	if (!(set = calloc((size_t)argc, sizeof(*set))))
+	/* room for the defaults: the date field and the site */
+	if (!(set = calloc((size_t)argc + 2, sizeof(*set))))
 		err(2, NULL);
 	for (i = 1; i < argc; i++) {
 		if (!(eq = strchr(argv[i], '=')) || eq == argv[i]) {
@@ -335,6 +419,10 @@ main(int argc, char *argv[])
 	if (enas_template_check(r, set, nset) < 0)
 		errx(2, "%s", enas_error_last());
 
+	if (!site && (rc = enas_config_string(&cfg, repo, "enas.office")) < 0)
+		fail(rc);
+	nset = defaults(set, nset, today, r, site ? site : cfg.data);
+
 	if (given) {
 		if (!enas_id_safe(given) ||
 		    !enas_rules_id_ok(r, given, strlen(given)))
@@ -345,13 +433,7 @@ main(int argc, char *argv[])
 			    r->kind, given);
 		snprintf(drawn, sizeof(drawn), "%s", given);
 	} else {
-		if (site)
-			office = site;
-		else if ((rc = enas_config_string(&cfg, repo,
-		    "enas.office")) < 0)
-			fail(rc);
-		else if (rc == 1)
-			office = cfg.data;
+		office = site ? site : cfg.data;
 		for (i = 0; !office && (size_t)i < nset; i++)
 			if (strcmp(set[i].path, "site") == 0)
 				office = set[i].value;
@@ -367,7 +449,10 @@ main(int argc, char *argv[])
 		warn_behind(repo);
 		draw(drawn, repo, r, office, id_year(r, set, nset));
 	}
-	if ((rc = enas_template(&text, r, drawn, set, nset)) < 0)
+	if ((rc = enas_template_refs(&refs, repo, c, r, commit ?
+	    ENAS_COMMIT : ENAS_WORKTREE)) < 0)
+		fail(rc);
+	if ((rc = enas_template(&text, r, drawn, set, nset, refs)) < 0)
 		fail(rc);
 	/* Without the editor, the diagnostics are about the record alone. */
 	if (noedit && ((rc = enas_template_tidy(&final, text.data,
@@ -385,14 +470,16 @@ main(int argc, char *argv[])
 		    enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 		    drawn) < 0)
 			fail(rc < 0 ? rc : ENAS_ENOMEM);
-		if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
-		    tmpdir.len + 1, text.data, text.len, 0)) < 0) {
-			enas_tmpdir_remove(tmpdir.data, NULL);
-			fail(rc);
-		}
+		if (enas_buf_add(&draft, text.data, text.len) < 0)
+			fail(ENAS_ENOMEM);
 	}
 	for (;;) {
 		if (!noedit) {
+			if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
+			    tmpdir.len + 1, draft.data, draft.len, 0)) < 0) {
+				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				fail(rc);
+			}
 			if (enas_editor_run(tmpcopy.data) < 0 ||
 			    enas_file_read(&text, tmpcopy.data,
 			    ENAS_RECORD_MAX + 1) < 0) {
@@ -400,20 +487,52 @@ main(int argc, char *argv[])
 				errx(2, "%s; nothing written",
 				    enas_error_last());
 			}
-		}
-		errors = check_text(&path, id, repo, r, &text, drawn, commit,
+			/*
+			 * Quit without saving (the template untouched, or
+			 * the errors shown), or everything deleted: the
+			 * user gives up.
+			 */
+			skip = enas_editor_unmark(text.data, text.len);
+			if ((text.len == draft.len && memcmp(text.data,
+			    draft.data, draft.len) == 0) ||
+			    enas_editor_blank(text.data + skip,
+			    text.len - skip)) {
+				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				fprintf(stderr, "enas-new: nothing written\n");
+				status = 1;
+				goto done;
+			}
+			/* comment lines left empty: the lines keep their
+			 * numbers in the diagnostics */
+			body.len = 0;
+			if (enas_buf_add(&body, text.data + skip, text.len -
+			    skip) < 0 || enas_editor_strip(&checked,
+			    body.data, body.len, ENAS_STRIP_BLANK) < 0)
+				fail(ENAS_ENOMEM);
+			seen = &body;
+			blanked = &checked;
+		} else if ((checked.len = 0, enas_buf_add(&checked, text.data,
+		    text.len)) < 0)
+			fail(ENAS_ENOMEM);
+		errors = check_text(&path, id, repo, r, &checked, drawn, commit,
 		    &tree, &head);
 		if (errors == 0)
 			break;
-		if (noedit || !again()) {
+		if (noedit || shown.nomem || !again()) {
 			if (!noedit)
 				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 			fprintf(stderr, "enas-new: nothing written\n");
 			status = 1;
 			goto done;
 		}
+		if (enas_editor_mark(&draft, body.data, body.len, &shown) < 0)
+			fail(ENAS_ENOMEM);
 	}
-	if ((rc = enas_template_tidy(&final, text.data, text.len)) < 0)
+	/* What is written: no comment, no field left empty. */
+	seen = blanked = NULL;
+	if ((rc = enas_editor_strip(&checked, text.data + skip, text.len -
+	    skip, 0)) < 0 || (rc = enas_template_tidy(&final, checked.data,
+	    checked.len)) < 0)
 		fail(rc);
 	if (!given)
 		realign(&final, drawn, repo, r, office);
@@ -436,7 +555,8 @@ main(int argc, char *argv[])
 			    id);
 		draw(drawn, repo, r, office, id_year(r, set, nset));
 		text.len = 0;
-		if ((rc = enas_template(&text, r, drawn, set, nset)) < 0 ||
+		if ((rc = enas_template(&text, r, drawn, set, nset,
+		    refs)) < 0 ||
 		    (rc = enas_template_tidy(&final, text.data,
 		    text.len)) < 0)
 			fail(rc);
@@ -484,6 +604,11 @@ done:
 	enas_buf_free(&tmpcopy);
 	enas_buf_free(&cfg);
 	enas_buf_free(&msg);
+	enas_buf_free(&draft);
+	enas_buf_free(&checked);
+	enas_buf_free(&body);
+	enas_diags_clear(&shown);
+	enas_template_refs_free(refs);
 	free(set);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(2, "standard output");

@@ -55,7 +55,7 @@ $f:1:1: error: closure.reason: required field is missing (required when status=c
 refuse "an undeclared field" '$a name: someone' \
 "$f:29:1: error: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only"
 refuse "a value that does not match its pattern" 's/^nationality: GN/nationality: guinea/' \
-"$f:9:14: error: nationality: 'guinea' does not match [A-Z]{2} (ISO 3166-1 alpha-2 code, XX if unknown)"
+"$f:9:14: error: nationality: 'guinea' does not match [A-Z]{2} (ISO code, e.g. MA, GN, CI; XX if unknown)"
 refuse "an int that is not a number" 's/^age: 15/age: fifteen/' \
 "$f:7:6: error: age: 'fifteen' is not a whole number (ENAS are minors: age is 0 to 17 at registration)"
 refuse "a bool that is not true or false" 's/^age_estimated: true/age_estimated: yes/' \

@@ -26,7 +26,7 @@ refuse "yes/no fields say what they take" 's/^age_estimated: true/age_estimated:
 "$f:8:16: error: age_estimated: 'oui' is not true or false: a yes/no field takes true for yes, false for no"
 refuse "a field name with a slip: did you mean" 's/^nationality:/nationalty:/' \
 "$f:9:1: error: nationalty: $undeclared; did you mean nationality?
-$f:1:1: error: nationality: required field is missing (ISO 3166-1 alpha-2 code, XX if unknown)"
+$f:1:1: error: nationality: required field is missing (ISO code, e.g. MA, GN, CI; XX if unknown)"
 refuse "a dot means nesting: the lines to write" '/^  reporting: true/d; $a consent.reporting: true' \
 "$f:28:1: error: key 'consent.reporting': a dot means nesting; write 'reporting:' on a line of its own under 'consent:', indented by two spaces"
 refuse "a field nested under the last block: check the indentation" '/^  tracing: false/a\  sex: male' \

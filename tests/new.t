@@ -11,7 +11,7 @@ cd "$TMP" && enas init r >/dev/null && cd r || exit 2
 cat >"$TMP/fill" <<'ED'
 #!/bin/sh
 cp "$1" "$TMP/template"
-sed -i -e 's/^registered:$/registered: 2024-03-14/' \
+sed -i -e 's/^registered:.*$/registered: 2024-03-14/' \
     -e 's/^partner:$/partner: asticude/' -e 's/^sex:$/sex: female/' \
     -e 's/^age:$/age: 13/' -e 's/^nationality:$/nationality: CI/' \
     -e 's/^protection_status:$/protection_status: separated/' \
@@ -56,7 +56,7 @@ id: NDR-$(date +%Y)-
 
 # Required.
 # a date, YYYY-MM-DD, not after today -- date of registration, YYYY-MM-DD
-registered:
+registered: $(date +%Y-%m-%d)
 # one of: casablanca, marrakech, nador, oujda
 site: nador" "$(head -9 "$TMP/template" | sed '3s/-[^-]*$/-/')" "the template starts with the id and the required fields"
 grep -q '^# Optional: fill in what you know.$' "$TMP/template" &&
