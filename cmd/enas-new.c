@@ -81,6 +81,42 @@ fail(int rc)
 	errx(2, "%s", enas_error_last());
 }
 
+/*
+ * A field given as a long option (--sex male, --sex=male) is not one:
+ * say what to write instead, before getopt says less.
+ */
+static void
+not_fields(int argc, char **argv, const struct option *opts)
+{
+	const struct option *o;
+	const char *name, *eq;
+	size_t len;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--", 2) != 0)
+			continue;
+		name = argv[i] + 2;
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		for (o = opts; o->name; o++)
+			if (strlen(o->name) == len &&
+			    strncmp(o->name, name, len) == 0)
+				break;
+		if (o->name || len == 0)
+			continue;
+		if (eq)
+			warnx("'%s' is not an option; fields are given as "
+			    "FIELD=VALUE: %.*s=%s", argv[i], (int)len, name,
+			    eq + 1);
+		else
+			warnx("'%s' is not an option; fields are given as "
+			    "FIELD=VALUE: %s=%s", argv[i], name,
+			    i + 1 < argc ? argv[i + 1] : "VALUE");
+		usage(stderr, 2);
+	}
+}
+
 /* The value set for path, or NULL. */
 static const char *
 setting_of(const struct enas_setting *set, size_t n, const char *path)
@@ -357,7 +393,9 @@ main(int argc, char *argv[])
 	size_t nset = 0, skip = 0;
 	int ch_, noedit = 0, commit, rc, i, errors, tries, status = 0;
 
-	while ((ch_ = getopt_long(argc, argv, "+C:hns:", longopts,
+	not_fields(argc, argv, longopts);
+	/* options before or after the kind: enas new case -n site=nador */
+	while ((ch_ = getopt_long(argc, argv, "C:hns:", longopts,
 	    NULL)) != -1) {
 		switch (ch_) {
 		case 'C':
