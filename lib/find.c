@@ -509,12 +509,50 @@ ends_with(const char *s, const char *suffix)
 	return m <= n && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/*
+ * Whether id names a record of some kind in the working tree (or HEAD
+ * in a bare repository): 1, with its kind in *r; 0; or a negative
+ * status.
+ */
+static int
+exists(const struct enas_rules **r, const struct enas_checker *c,
+    struct enas_repo *repo, const char *id)
+{
+	struct enas_buf path = ENAS_BUF_INIT;
+	const struct enas_rules *k;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid head;
+	unsigned mode;
+	int rc = 0;
+
+	if (!(k = enas_id_kind(c, id)))
+		return 0;
+	if (!enas_repo_workdir(repo)) {
+		if (git_reference_name_to_id(&head, enas_repo_git(repo),
+		    "HEAD") < 0 || git_commit_lookup(&commit,
+		    enas_repo_git(repo), &head) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			git_commit_free(commit);
+			return 0;
+		}
+	}
+	rc = enas_find(&path, &mode, NULL, repo, tree, k, id);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	enas_buf_free(&path);
+	if (rc == 1)
+		*r = k;
+	return rc;
+}
+
 int
 enas_find_resolve(char *id, size_t size, const struct enas_rules **kind,
     const struct enas_checker *c, struct enas_repo *repo, const char *arg)
 {
-	const struct enas_rules *r;
-	char word[ENAS_ID_MAX + 1], **ids = NULL, *found = NULL;
+	const struct enas_rules *r = NULL, *first;
+	char word[ENAS_ID_MAX + 1], upper[ENAS_ID_MAX + 1];
+	char **ids = NULL, *found = NULL;
 	const char *base = strrchr(arg, '/');
 	size_t i, k, n, len, hits = 0;
 	int rc = 0;
@@ -534,13 +572,24 @@ enas_find_resolve(char *id, size_t size, const struct enas_rules **kind,
 	if (!enas_id_safe(word))
 		return enas_error_set(ENAS_EUSAGE, _("'%.64s' is not a record "
 		    "id"), arg);
-	/* the id as given, or in capitals (ndr-2024-7k3qp) */
-	if ((r = enas_id_kind(c, word)))
-		goto found;
+	/*
+	 * The id as given, or in capitals (ndr-2024-7k3qp), when there is
+	 * such a record; else the end of one id ("7k3qp", which could be a
+	 * partner's id too); else the id as given, not found.
+	 */
+	memcpy(upper, word, len + 1);
 	for (i = 0; i < len; i++)
-		word[i] = (char)toupper((unsigned char)word[i]);
-	if ((r = enas_id_kind(c, word)))
+		upper[i] = (char)toupper((unsigned char)upper[i]);
+	if ((rc = exists(&r, c, repo, word)) == 0 &&
+	    (rc = exists(&r, c, repo, upper)) == 1)
+		memcpy(word, upper, len + 1);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
 		goto found;
+	if ((first = enas_id_kind(c, word)) == NULL &&
+	    (first = enas_id_kind(c, upper)) != NULL)
+		memcpy(word, upper, len + 1);
 	/* the end of one id: its random part, "7K3QP" */
 	for (k = 0; k < enas_checker_nkinds(c) && rc == 0; k++) {
 		if ((rc = enas_find_ids(&ids, &n, repo,
@@ -563,6 +612,10 @@ enas_find_resolve(char *id, size_t size, const struct enas_rules **kind,
 	}
 	if (rc < 0)
 		goto out;
+	if (hits == 0 && first) {
+		r = first;
+		goto found;
+	}
 	if (hits == 0) {
 		rc = enas_error_set(ENAS_EUSAGE, _("'%.64s' is not a record "
 		    "id: no kind in %s has ids of its form, and no id ends "
