@@ -11,7 +11,6 @@
 
 #include "check.h"
 #include "commit.h"
-#include "diff.h"
 #include "editor.h"
 #include "find.h"
 #include "record.h"
@@ -19,7 +18,6 @@
 #include "template.h"
 #include "write.h"
 
-#define SUBJECT_MAX 72	/* columns of a commit message's first line */
 
 static int colour;
 static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
@@ -95,74 +93,6 @@ fail_keep(int rc, const char *why)
 	exit(2);
 }
 
-/* The blob HEAD has at path into b: 1, or 0 when it has none. */
-static int
-head_blob(struct enas_buf *b, git_oid *oid, struct enas_repo *repo,
-    const char *path)
-{
-	git_repository *git = enas_repo_git(repo);
-	git_tree_entry *te = NULL;
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_blob *blob = NULL;
-	git_oid head;
-	int rc = 0;
-
-	b->len = 0;
-	if (git_repository_head_unborn(git) == 1)
-		return 0;
-	if (git_reference_name_to_id(&head, git, "HEAD") < 0 ||
-	    git_commit_lookup(&commit, git, &head) < 0 ||
-	    git_commit_tree(&tree, commit) < 0) {
-		rc = enas_repo_error("cannot read HEAD");
-		goto out;
-	}
-	if (git_tree_entry_bypath(&te, tree, path) < 0)
-		goto out;
-	git_oid_cpy(oid, git_tree_entry_id(te));
-	if (git_blob_lookup(&blob, git, oid) < 0) {
-		rc = enas_repo_error(path);
-		goto out;
-	}
-	rc = enas_buf_add(b, git_blob_rawcontent(blob),
-	    (size_t)git_blob_rawsize(blob)) < 0 ? ENAS_ENOMEM : 1;
-out:
-	git_blob_free(blob);
-	git_tree_free(tree);
-	git_tree_entry_free(te);
-	git_commit_free(commit);
-	return rc;
-}
-
-/*
- * Whether the record has changes that HEAD does not: in the working
- * tree (bytes) or the index.
- */
-static int
-uncommitted(struct enas_repo *repo, const char *path,
-    const struct enas_buf *work)
-{
-	struct enas_buf head = ENAS_BUF_INIT;
-	const git_index_entry *ie;
-	git_index *index = NULL;
-	git_oid hid;
-	int rc, dirty;
-
-	if ((rc = head_blob(&head, &hid, repo, path)) < 0)
-		fail(rc);
-	dirty = rc == 0 || head.len != work->len || (work->len > 0 &&
-	    memcmp(head.data, work->data, work->len) != 0);
-	if (!dirty) {
-		if (git_repository_index(&index, enas_repo_git(repo)) < 0)
-			fail(enas_repo_error("cannot read the index"));
-		ie = git_index_get_bypath(index, path, 0);
-		dirty = !ie || !git_oid_equal(&ie->id, &hid);
-		git_index_free(index);
-	}
-	enas_buf_free(&head);
-	return dirty;
-}
-
 /* Ask whether to edit again; 0 means abandon. */
 static int
 again(void)
@@ -232,54 +162,6 @@ check(struct enas_repo *repo, const struct enas_rules *r,
 	return rc;
 }
 
-/*
- * The commit message: the kind, the id, and the names of the fields
- * that changed from base to text, never their values.
- */
-static void
-message(struct enas_buf *msg, const struct enas_rules *r, const char *id,
-    const struct enas_buf *base, const struct enas_buf *text)
-{
-	struct enas_record *a = NULL, *b = NULL;
-	struct enas_diff d = ENAS_DIFF_INIT;
-	struct enas_buf fields = ENAS_BUF_INIT;
-	size_t i, j;
-	int rc;
-
-	if (base->len && enas_record_parse(&a, base->data, base->len, "",
-	    0, NULL, NULL) == ENAS_ENOMEM)
-		fail(ENAS_ENOMEM);
-	if ((rc = enas_record_parse(&b, text->data, text->len, "", 0, NULL,
-	    NULL)) < 0 || (rc = enas_diff_records(&d, a ? a->root : NULL,
-	    b->root)) < 0 || (rc = enas_diff_fields(&fields, &d)) < 0)
-		fail(rc);
-	msg->len = 0;
-	if (d.n == 0)
-		rc = enas_buf_printf(msg, "%s %s: layout\n", r->kind, id);
-	else if (strlen(r->kind) + strlen(id) + 3 + fields.len <= SUBJECT_MAX)
-		rc = enas_buf_printf(msg, "%s %s: %s\n", r->kind, id,
-		    fields.data);
-	else {
-		rc = enas_buf_printf(msg, "%s %s: %zu fields\n\n", r->kind, id,
-		    d.n);
-		for (i = 0; i < d.n && rc == 0; i++) {
-			for (j = 0; j < i; j++)
-				if (strcmp(d.changes[j].path,
-				    d.changes[i].path) == 0)
-					break;
-			if (j == i)
-				rc = enas_buf_printf(msg, "%s\n",
-				    d.changes[i].path);
-		}
-	}
-	if (rc < 0)
-		fail(rc);
-	enas_diff_free(&d);
-	enas_buf_free(&fields);
-	enas_record_free(a);
-	enas_record_free(b);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -290,7 +172,7 @@ main(int argc, char *argv[])
 	};
 	struct enas_buf orig = ENAS_BUF_INIT, text = ENAS_BUF_INIT;
 	struct enas_buf now = ENAS_BUF_INIT, path = ENAS_BUF_INIT;
-	struct enas_buf full = ENAS_BUF_INIT, base = ENAS_BUF_INIT;
+	struct enas_buf full = ENAS_BUF_INIT;
 	struct enas_buf msg = ENAS_BUF_INIT, draft = ENAS_BUF_INIT;
 	struct enas_buf checked = ENAS_BUF_INIT, final = ENAS_BUF_INIT;
 	struct enas_buf body = ENAS_BUF_INIT;
@@ -303,7 +185,7 @@ main(int argc, char *argv[])
 	const struct enas_rules *r;
 	const char *dir = NULL, *id;
 	char newid[ENAS_ID_MAX + 1], given[ENAS_ID_MAX + 1], *oldpath;
-	git_oid tree, head, hid;
+	git_oid tree, head;
 	unsigned mode;
 	size_t n, skip;
 	int opt, force = 0, commit, rc, status = 0, round;
@@ -364,7 +246,10 @@ main(int argc, char *argv[])
 	    oldpath) < 0 || (rc = enas_file_read(&orig, full.data,
 	    ENAS_RECORD_MAX + 1)) < 0)
 		fail(rc < 0 ? rc : ENAS_ENOMEM);
-	if (commit && !force && uncommitted(repo, oldpath, &orig))
+	if (commit && !force && (rc = enas_commit_dirty(repo, oldpath,
+	    orig.data, orig.len)) < 0)
+		fail(rc);
+	if (commit && !force && rc == 1)
 		errx(2, "%s has changes that are not committed (git diff HEAD "
 		    "-- %s); commit or undo them first, or give -f to edit "
 		    "and commit them too", oldpath, oldpath);
@@ -465,13 +350,9 @@ main(int argc, char *argv[])
 	    oldpath)) < 0)
 		fail(rc);
 	if (commit) {
-		if ((rc = head_blob(&base, &hid, repo, oldpath)) < 0)
+		if ((rc = enas_commit_message(&msg, repo, r, id, oldpath,
+		    final.data, final.len)) < 0)
 			fail(rc);
-		if (rc == 1)
-			message(&msg, r, id, &base, &final);
-		else if (enas_buf_printf(&msg, "%s %s: new\n", r->kind,
-		    id) < 0)	/* -f on a record HEAD does not have */
-			fail(ENAS_ENOMEM);
 		if ((rc = enas_commit_create(NULL, repo, &tree, &head,
 		    msg.data, ch, n)) < 0)
 			fail(rc);
@@ -488,7 +369,6 @@ done:
 	enas_buf_free(&now);
 	enas_buf_free(&path);
 	enas_buf_free(&full);
-	enas_buf_free(&base);
 	enas_buf_free(&msg);
 	enas_buf_free(&draft);
 	enas_buf_free(&checked);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "diff.h"
 #include "i18n.h"
 
 int
@@ -547,5 +548,129 @@ enas_repo_lock(struct enas_lock **out, struct enas_repo *repo)
 		return ENAS_ENOMEM;
 	rc = enas_lock_take(out, path.data, secs * 1000);
 	enas_buf_free(&path);
+	return rc;
+}
+
+/* The blob HEAD has at path into b: 1, or 0 when it has none. */
+static int
+head_blob(struct enas_buf *b, git_oid *oid, struct enas_repo *repo,
+    const char *path)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_tree_entry *te = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	git_oid head;
+	int rc = 0;
+
+	b->len = 0;
+	if (git_repository_head_unborn(git) == 1)
+		return 0;
+	if (git_reference_name_to_id(&head, git, "HEAD") < 0 ||
+	    git_commit_lookup(&commit, git, &head) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		rc = enas_repo_error("cannot read HEAD");
+		goto out;
+	}
+	if (git_tree_entry_bypath(&te, tree, path) < 0)
+		goto out;
+	git_oid_cpy(oid, git_tree_entry_id(te));
+	if (git_blob_lookup(&blob, git, oid) < 0) {
+		rc = enas_repo_error(path);
+		goto out;
+	}
+	rc = enas_buf_add(b, git_blob_rawcontent(blob),
+	    (size_t)git_blob_rawsize(blob)) < 0 ? ENAS_ENOMEM : 1;
+out:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_tree_entry_free(te);
+	git_commit_free(commit);
+	return rc;
+}
+
+int
+enas_commit_dirty(struct enas_repo *repo, const char *path, const char *work,
+    size_t len)
+{
+	struct enas_buf head = ENAS_BUF_INIT;
+	const git_index_entry *ie;
+	git_index *index = NULL;
+	git_oid hid;
+	int rc, dirty;
+
+	if ((rc = head_blob(&head, &hid, repo, path)) < 0)
+		return rc;
+	dirty = rc == 0 || head.len != len || (len > 0 &&
+	    memcmp(head.data, work, len) != 0);
+	enas_buf_free(&head);
+	if (dirty)
+		return 1;
+	if (git_repository_index(&index, enas_repo_git(repo)) < 0)
+		return enas_repo_error("cannot read the index");
+	ie = git_index_get_bypath(index, path, 0);
+	dirty = !ie || !git_oid_equal(&ie->id, &hid);
+	git_index_free(index);
+	return dirty;
+}
+
+#define SUBJECT_MAX 72	/* columns of a commit message's first line */
+
+int
+enas_commit_message(struct enas_buf *msg, struct enas_repo *repo,
+    const struct enas_rules *r, const char *id, const char *path,
+    const char *text, size_t len)
+{
+	struct enas_record *a = NULL, *b = NULL;
+	struct enas_diff d = ENAS_DIFF_INIT;
+	struct enas_buf fields = ENAS_BUF_INIT, base = ENAS_BUF_INIT;
+	git_oid hid;
+	size_t i, j;
+	int rc;
+
+	msg->len = 0;
+	if ((rc = head_blob(&base, &hid, repo, path)) < 0)
+		goto out;
+	if (rc == 0) {
+		/* a record HEAD does not have (enas edit -f) */
+		rc = enas_buf_printf(msg, "%s %s: new\n", r->kind, id) < 0 ?
+		    ENAS_ENOMEM : 0;
+		goto out;
+	}
+	if (enas_record_parse(&a, base.data, base.len, "", 0, NULL,
+	    NULL) == ENAS_ENOMEM) {
+		rc = ENAS_ENOMEM;
+		goto out;
+	}
+	if ((rc = enas_record_parse(&b, text, len, "", 0, NULL, NULL)) < 0 ||
+	    (rc = enas_diff_records(&d, a ? a->root : NULL, b->root)) < 0 ||
+	    (rc = enas_diff_fields(&fields, &d)) < 0)
+		goto out;
+	if (d.n == 0)
+		rc = enas_buf_printf(msg, "%s %s: layout\n", r->kind, id);
+	else if (strlen(r->kind) + strlen(id) + 3 + fields.len <= SUBJECT_MAX)
+		rc = enas_buf_printf(msg, "%s %s: %s\n", r->kind, id,
+		    fields.data);
+	else {
+		rc = enas_buf_printf(msg, "%s %s: %zu fields\n\n", r->kind, id,
+		    d.n);
+		for (i = 0; i < d.n && rc == 0; i++) {
+			for (j = 0; j < i; j++)
+				if (strcmp(d.changes[j].path,
+				    d.changes[i].path) == 0)
+					break;
+			if (j == i)
+				rc = enas_buf_printf(msg, "%s\n",
+				    d.changes[i].path);
+		}
+	}
+	rc = rc < 0 ? ENAS_ENOMEM : 0;
+out:
+	enas_diff_free(&d);
+	enas_buf_free(&fields);
+	enas_buf_free(&base);
+	enas_record_free(a);
+	enas_record_free(b);
 	return rc;
 }

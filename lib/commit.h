@@ -87,6 +87,27 @@ int enas_commit_create(git_oid *out, struct enas_repo *repo,
     const git_oid *tree, const git_oid *head, const char *message,
     const struct enas_file_change *ch, size_t n);
 
+/*
+ * Whether the record at path has changes that HEAD does not: work (len
+ * bytes, the working tree's) differs from HEAD's blob, or the index
+ * holds another.  1 or 0, or a negative status.
+ */
+int enas_commit_dirty(struct enas_repo *repo, const char *path,
+    const char *work, size_t len);
+
+/*
+ * The message of a commit that changes record id of kind r at path
+ * (as HEAD has it) to text (len bytes), into msg (replaced): "KIND ID:
+ * FIELD, FIELD" with the names of the fields that changed and never
+ * their values (a commit message is read by everyone who can clone:
+ * no value of a record may be in it); "N fields" and one per line when
+ * they do not fit 72 columns; "layout" when no field changed; "new"
+ * when HEAD has no such file.  0 or a negative status.
+ */
+int enas_commit_message(struct enas_buf *msg, struct enas_repo *repo,
+    const struct enas_rules *r, const char *id, const char *path,
+    const char *text, size_t len);
+
 /* The git config value name as a boolean, or dflt when unset. */
 int enas_config_bool(struct enas_repo *repo, const char *name, int dflt);
 
