@@ -4,6 +4,7 @@
  */
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,33 @@
 
 static int colour;
 static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
+
+/*
+ * Ctrl-C at the question, a hang-up or a kill: the draft goes
+ * (.git/enas-tmp-*), then the signal ends the tool as it would have.
+ * While the editor runs, Ctrl-C is the editor's.
+ */
+static void
+on_signal(int sig)
+{
+	if (tmpdir.data)
+		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+clean_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static void
 usage(FILE *fp, int status)
@@ -254,6 +282,7 @@ main(int argc, char *argv[])
 		    "-- %s); commit or undo them first, or give -f to edit "
 		    "and commit them too", oldpath, oldpath);
 
+	clean_on_signals();
 	if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
 	    (rc = enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 	    id)) < 0)

@@ -4,6 +4,7 @@
  */
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,35 @@
 #define DRAWS 20	/* ids drawn before giving up */
 
 static int colour;
+/* The editor's copy of a new record, in its private directory. */
+static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
+
+/*
+ * Ctrl-C at the question, a hang-up or a kill: the draft goes
+ * (.git/enas-tmp-*), then the signal ends the tool as it would have.
+ * While the editor runs, Ctrl-C is the editor's.
+ */
+static void
+on_signal(int sig)
+{
+	if (tmpdir.data)
+		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+clean_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static void
 usage(FILE *fp, int status)
@@ -374,8 +404,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct enas_buf text = ENAS_BUF_INIT, final = ENAS_BUF_INIT;
-	struct enas_buf path = ENAS_BUF_INIT, tmpdir = ENAS_BUF_INIT;
-	struct enas_buf tmpcopy = ENAS_BUF_INIT, cfg = ENAS_BUF_INIT;
+	struct enas_buf path = ENAS_BUF_INIT, cfg = ENAS_BUF_INIT;
 	struct enas_buf msg = ENAS_BUF_INIT, draft = ENAS_BUF_INIT;
 	struct enas_buf checked = ENAS_BUF_INIT, body = ENAS_BUF_INIT;
 	struct enas_setting *set;
@@ -504,6 +533,7 @@ main(int argc, char *argv[])
 
 	/* The editor, until the record passes or the user gives up. */
 	if (!noedit) {
+		clean_on_signals();
 		if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
 		    enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 		    drawn) < 0)

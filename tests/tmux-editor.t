@@ -7,7 +7,7 @@
 . "$(dirname "$0")/tmux.sh"
 
 tmux_ready nano vim
-plan 25
+plan 29
 
 cd "$TMP" && enas init r >/dev/null && cd r || exit 2
 git config enas.office NDR
@@ -140,5 +140,36 @@ send_keys Enter
 is "1:$head" "$(rc_shown):$(git rev-parse HEAD)" "an emptied file: exit 1, nothing written"
 no_draft
 ok $? "no draft left"
+
+# 6. Ctrl-C at the question, and during an editor that Ctrl-C stops:
+# no draft left, nothing written.
+printf '#!/bin/sh\nsed -i "s/^age: 15/age: 19/" "$1"\n' >"$TMP/age19"
+chmod +x "$TMP/age19"
+send_keys C-l
+send_text "EDITOR=$TMP/age19 enas edit $id"
+send_keys Enter
+screen_has '(e)dit again or (a)bandon?'
+send_keys C-c
+screen_has '^\$' 10 && status_now
+is "130:$head" "$(rc_shown):$(git rev-parse HEAD)" "Ctrl-C at the question: the tool stops"
+no_draft
+ok $? "and takes its draft with it"
+send_keys C-l
+printf '#!/bin/sh\nexec sleep 60\n' >"$TMP/slow"
+chmod +x "$TMP/slow"
+send_text "EDITOR=$TMP/slow enas new case"
+send_keys Enter
+# the editor runs once its draft is there
+i=0
+while [ -z "$(ls .git/enas-tmp-*/*.yaml 2>/dev/null)" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+send_keys C-c
+screen_has '^\$' 10 && status_now
+is "2" "$(rc_shown)" "Ctrl-C stops an editor that stops on it: exit 2"
+grep -q 'killed by signal 2; nothing written$' "$TMP/screen" && no_draft
+ok $? "nothing written, no draft left"
 
 done_testing

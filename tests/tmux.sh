@@ -30,8 +30,10 @@ T() {
 
 tmux_start() {
 	T -f /dev/null new-session -d -x 100 -y 50 -s t \
-	    "env PS1='$ ' TERM=screen bash --norc --noprofile -i" || return 1
-	trap 'T kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+	    "env PS1='$ ' HISTFILE=/dev/null TERM=screen bash --norc --noprofile -i" ||
+	    return 1
+	# what runs in the terminal may still be writing as it goes
+	trap 'T kill-server 2>/dev/null; sleep 0.3; rm -rf "$TMP"' EXIT
 	screen_has '^\$' 10
 }
 
@@ -60,6 +62,13 @@ screen_has() {
 	echo "# waited for: $1"
 	sed 's/^/# | /' "$TMP/screen"
 	return 1
+}
+
+# status_now: ask the shell for the exit status of what ran last (after
+# a command that Ctrl-C stopped, with the rest of its line).
+status_now() {
+	send_text 'echo "rc=$?"'
+	send_keys Enter
 }
 
 # run_in_shell COMMAND: type a command line and a marker of its exit
