@@ -638,7 +638,7 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	/* git's own locks, before anything is written */
-	if (commit && (rc = enas_commit_locks(repo)) < 0) {
+	if (commit && enas_commit_locks(repo) < 0) {
 		warnx("%s", enas_error_last());
 		if (!noedit)
 			warnx("your record is kept in %s", tmpcopy.data);

@@ -319,28 +319,25 @@ held_lock(struct enas_buf *b, struct enas_repo *repo)
 	git_reference *head = NULL;
 	const char *target = NULL;
 	struct stat st;
-	int rc = 0;
+	int i, rc = 0;
 
 	if (git_reference_lookup(&head, git, "HEAD") == 0 &&
 	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
 		target = git_reference_symbolic_target(head);
-	b->len = 0;
-	if (enas_buf_printf(b, "%sindex.lock", git_repository_path(git)) < 0)
-		rc = ENAS_ENOMEM;
-	else if (lstat(b->data, &st) == 0)
-		rc = 1;
-	else if (b->len = 0, enas_buf_printf(b, "%sHEAD.lock",
-	    git_repository_path(git)) < 0)
-		rc = ENAS_ENOMEM;
-	else if (lstat(b->data, &st) == 0)
-		rc = 1;
-	else if (target && strncmp(target, "refs/", 5) == 0 &&
-	    (b->len = 0, enas_buf_printf(b, "%s%s.lock",
-	    git_repository_commondir(git), target) < 0))
-		rc = ENAS_ENOMEM;
-	else if (target && strncmp(target, "refs/", 5) == 0 &&
-	    lstat(b->data, &st) == 0)
-		rc = 1;
+	if (target && strncmp(target, "refs/", 5) != 0)
+		target = NULL;
+	for (i = 0; i < 3 && rc == 0; i++) {
+		b->len = 0;
+		if ((i == 0 && enas_buf_printf(b, "%sindex.lock",
+		    git_repository_path(git)) < 0) ||
+		    (i == 1 && enas_buf_printf(b, "%sHEAD.lock",
+		    git_repository_path(git)) < 0) ||
+		    (i == 2 && target && enas_buf_printf(b, "%s%s.lock",
+		    git_repository_commondir(git), target) < 0))
+			rc = ENAS_ENOMEM;
+		else if (b->len && lstat(b->data, &st) == 0)
+			rc = 1;
+	}
 	git_reference_free(head);
 	return rc;
 }

@@ -673,6 +673,10 @@ note_map(struct notes *x, const struct enas_node *map, const char *prefix)
 	int ind, after, rc = ENAS_ENOMEM;
 	size_t i, n;
 
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	if (!(list = enas_calloc(x->r->nfields + 1, sizeof(*list))))
+		return ENAS_ENOMEM;
 	for (m = map->child; m; m = m->next) {
 		path.len = 0;
 		if (enas_buf_printf(&path, "%s%s", prefix, m->key) < 0)
@@ -698,9 +702,6 @@ note_map(struct notes *x, const struct enas_node *map, const char *prefix)
 					break;
 			if (enas_buf_add(&x->at[m->key_line], x->tmp.data,
 			    i + 1 <= x->tmp.len ? i + 1 : x->tmp.len) < 0)
-				goto out;
-			if (!list && !(list = enas_calloc(x->r->nfields + 1,
-			    sizeof(*list))))
 				goto out;
 			line.len = 0;
 			if (enas_buf_printf(&line, "%s[].", path.data) < 0)
