@@ -353,6 +353,10 @@ main(int argc, char *argv[])
 	}
 	n = changes(ch, &path, newid, r, &final, oldpath, id);
 	seen = blanked = NULL;	/* from now on, the lines are final's */
+	/* the copy kept if writing fails: the record, without comments */
+	if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data + tmpdir.len +
+	    1, final.data, final.len, 0)) < 0)
+		fail(rc);
 
 	/* Under the lock: nobody changed it meanwhile; check again; write. */
 	if ((rc = enas_repo_lock(&lock, repo)) < 0)
