@@ -10,16 +10,14 @@
 #include <unistd.h>
 
 #include "commit.h"
-#include "diff.h"
 #include "editor.h"
 #include "find.h"
 #include "kinds.h"
 #include "record.h"
 #include "repo.h"
+#include "template.h"
 #include "write.h"
 #include "tool.h"
-
-#define SUBJECT_MAX 72	/* columns of a commit message's first line */
 
 static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
 
@@ -30,7 +28,33 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-/* tool_fail() leaves no temporary copy behind. */
+/* The last check's diagnostics, shown in the editor's copy. */
+static struct enas_diags shown = ENAS_DIAGS_INIT;
+
+/*
+ * The editor's copy (its error block left out), and the same with its
+ * comment lines left empty, as the last check saw it: the diagnostics
+ * are printed with the lines of the record as it is written.
+ */
+static struct enas_buf *seen, *blanked;
+
+/* Print a diagnostic, and keep it for the editor's copy. */
+static void
+show_diag(void *ctx, const struct enas_diag *d)
+{
+	struct enas_diag w = *d;
+
+	if (seen && blanked && w.line > 0)
+		w.line = enas_editor_line(seen->data, seen->len,
+		    blanked->data, blanked->len, w.line);
+	tool_print_diag(ctx, &w);
+	enas_diags_add(&shown, d);
+}
+
+/*
+ * tool_fail(), Ctrl-C at the question, a hang-up or a kill leave no
+ * temporary copy behind.  While the editor runs, Ctrl-C is the editor's.
+ */
 static void
 remove_tmp(void *arg)
 {
@@ -50,93 +74,6 @@ fail_keep(int rc, const char *why)
 	fprintf(stderr, "enas-edit: your version is kept in %s\n",
 	    tmpcopy.data);
 	exit(2);
-}
-
-/* The blob HEAD has at path into b: 1, or 0 when it has none. */
-static int
-head_blob(struct enas_buf *b, git_oid *oid, struct enas_repo *repo,
-    const char *path)
-{
-	git_repository *git = enas_repo_git(repo);
-	git_tree_entry *te = NULL;
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_blob *blob = NULL;
-	git_oid head;
-	int rc = 0;
-
-	b->len = 0;
-	if (git_repository_head_unborn(git) == 1)
-		return 0;
-	if (git_reference_name_to_id(&head, git, "HEAD") < 0 ||
-	    git_commit_lookup(&commit, git, &head) < 0 ||
-	    git_commit_tree(&tree, commit) < 0) {
-		rc = enas_repo_error("cannot read HEAD");
-		goto out;
-	}
-	if (git_tree_entry_bypath(&te, tree, path) < 0)
-		goto out;
-	git_oid_cpy(oid, git_tree_entry_id(te));
-	if (git_blob_lookup(&blob, git, oid) < 0) {
-		rc = enas_repo_error(path);
-		goto out;
-	}
-	rc = enas_buf_add(b, git_blob_rawcontent(blob),
-	    (size_t)git_blob_rawsize(blob)) < 0 ? ENAS_ENOMEM : 1;
-out:
-	git_blob_free(blob);
-	git_tree_free(tree);
-	git_tree_entry_free(te);
-	git_commit_free(commit);
-	return rc;
-}
-
-/*
- * Whether the record has changes that HEAD does not: in the working
- * tree (bytes) or the index.
- */
-static int
-uncommitted(struct enas_repo *repo, const char *path,
-    const struct enas_buf *work)
-{
-	struct enas_buf head = ENAS_BUF_INIT;
-	const git_index_entry *ie;
-	git_index *index = NULL;
-	git_oid hid;
-	int rc, dirty;
-
-	if ((rc = head_blob(&head, &hid, repo, path)) < 0)
-		tool_fail(rc);
-	dirty = rc == 0 || head.len != work->len || (work->len > 0 &&
-	    memcmp(head.data, work->data, work->len) != 0);
-	if (!dirty) {
-		if (git_repository_index(&index, enas_repo_git(repo)) < 0)
-			tool_fail(enas_repo_error("cannot read the index"));
-		ie = git_index_get_bypath(index, path, 0);
-		dirty = !ie || !git_oid_equal(&ie->id, &hid);
-		git_index_free(index);
-	}
-	enas_buf_free(&head);
-	return dirty;
-}
-
-/* Ask whether to edit again; 0 means abandon. */
-static int
-again(void)
-{
-	char answer[16];
-
-	if (!isatty(0))
-		return 0;
-	for (;;) {
-		fprintf(stderr, "enas-edit: (e)dit again or (a)bandon? ");
-		if (!fgets(answer, sizeof(answer), stdin))
-			return 0;
-		if (answer[0] == 'e')
-			return 1;
-		if (answer[0] == 'a')
-			return 0;
-	}
 }
 
 /*
@@ -175,66 +112,18 @@ check(struct enas_repo *repo, const struct enas_rules *r,
 {
 	int rc;
 
-	rc = commit ? enas_commit_check(tree, head, repo, ch, n,
-	    tool_print_diag, NULL) : enas_worktree_check(repo, ch, n,
-	    tool_print_diag, NULL);
+	enas_diags_clear(&shown);
+	rc = commit ? enas_commit_check(tree, head, repo, ch, n, show_diag,
+	    NULL) : enas_worktree_check(repo, ch, n, show_diag, NULL);
 	if (rc < 0)
 		tool_fail(rc);
 	if (strcmp(id, newid) != 0) {
-		fprintf(stderr, "%s:1:1: error: id: a record keeps its id; "
-		    "put back %s (a new %s is made with enas new)\n",
-		    ch[0].path, id, r->kind);
+		enas_diag_report(show_diag, NULL, ch[0].path, 1, 1,
+		    ENAS_ERROR, "id", NULL, "a record keeps its id; put back "
+		    "%s (a new %s is made with enas new)", id, r->kind);
 		rc++;
 	}
 	return rc;
-}
-
-/*
- * The commit message: the kind, the id, and the names of the fields
- * that changed from base to text, never their values.
- */
-static void
-message(struct enas_buf *msg, const struct enas_rules *r, const char *id,
-    const struct enas_buf *base, const struct enas_buf *text)
-{
-	struct enas_record *a = NULL, *b = NULL;
-	struct enas_diff d = ENAS_DIFF_INIT;
-	struct enas_buf fields = ENAS_BUF_INIT;
-	size_t i, j;
-	int rc;
-
-	if (base->len && enas_record_parse(&a, base->data, base->len, "",
-	    0, NULL, NULL) == ENAS_ENOMEM)
-		tool_fail(ENAS_ENOMEM);
-	if ((rc = enas_record_parse(&b, text->data, text->len, "", 0, NULL,
-	    NULL)) < 0 || (rc = enas_diff_records(&d, a ? a->root : NULL,
-	    b->root)) < 0 || (rc = enas_diff_fields(&fields, &d)) < 0)
-		tool_fail(rc);
-	msg->len = 0;
-	if (d.n == 0)
-		rc = enas_buf_printf(msg, "%s %s: layout\n", r->kind, id);
-	else if (strlen(r->kind) + strlen(id) + 3 + fields.len <= SUBJECT_MAX)
-		rc = enas_buf_printf(msg, "%s %s: %s\n", r->kind, id,
-		    fields.data);
-	else {
-		rc = enas_buf_printf(msg, "%s %s: %zu fields\n\n", r->kind, id,
-		    d.n);
-		for (i = 0; i < d.n && rc == 0; i++) {
-			for (j = 0; j < i; j++)
-				if (strcmp(d.changes[j].path,
-				    d.changes[i].path) == 0)
-					break;
-			if (j == i)
-				rc = enas_buf_printf(msg, "%s\n",
-				    d.changes[i].path);
-		}
-	}
-	if (rc < 0)
-		tool_fail(rc);
-	enas_diff_free(&d);
-	enas_buf_free(&fields);
-	enas_record_free(a);
-	enas_record_free(b);
 }
 
 int
@@ -247,20 +136,23 @@ main(int argc, char *argv[])
 	};
 	struct enas_buf orig = ENAS_BUF_INIT, text = ENAS_BUF_INIT;
 	struct enas_buf now = ENAS_BUF_INIT, path = ENAS_BUF_INIT;
-	struct enas_buf full = ENAS_BUF_INIT, base = ENAS_BUF_INIT;
-	struct enas_buf msg = ENAS_BUF_INIT;
+	struct enas_buf full = ENAS_BUF_INIT;
+	struct enas_buf msg = ENAS_BUF_INIT, draft = ENAS_BUF_INIT;
+	struct enas_buf checked = ENAS_BUF_INIT, final = ENAS_BUF_INIT;
+	struct enas_buf body = ENAS_BUF_INIT;
 	struct enas_snapshot *rsnap = NULL;
+	struct enas_template_refs *refs = NULL;
 	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
 	struct enas_lock *lock = NULL;
 	struct enas_file_change ch[2];
 	const struct enas_rules *r;
 	const char *dir = NULL, *id;
-	char newid[ENAS_ID_MAX + 1], *oldpath;
-	git_oid tree, head, hid;
+	char newid[ENAS_ID_MAX + 1], given[ENAS_ID_MAX + 1], *oldpath;
+	git_oid tree, head;
 	unsigned mode;
-	size_t n;
-	int opt, force = 0, commit, rc, status = 0;
+	size_t n, skip;
+	int opt, force = 0, commit, rc, status = 0, round;
 
 	tool_init("enas-edit", argc, argv);
 	tool_at_fail(remove_tmp, NULL);
@@ -283,10 +175,6 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 1)
 		usage(stderr, 2);
-	id = argv[0];
-	/* Before anything is built from it. */
-	if (!enas_id_safe(id))
-		errx(2, "'%.64s' is not a record id", id);
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
 
@@ -303,9 +191,11 @@ main(int argc, char *argv[])
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
 	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
-	if (!(r = enas_kinds_of_id(kinds, id, strlen(id))))
-		errx(2, "'%s' is not the id of any kind in %s", id,
-		    ENAS_RULES_DIR);
+	/* An id, in any case, a path, or the end of one id: which? */
+	if ((rc = enas_find_resolve(given, sizeof(given), &r, kinds, repo,
+	    argv[0])) < 0)
+		tool_fail(rc);
+	id = given;
 	if ((rc = enas_find(&path, &mode, NULL, repo, NULL, r, id)) < 0)
 		tool_fail(rc);
 	if (rc == 0)
@@ -321,7 +211,10 @@ main(int argc, char *argv[])
 	    oldpath) < 0 || (rc = enas_file_read(&orig, full.data,
 	    ENAS_RECORD_MAX + 1)) < 0)
 		tool_fail(rc < 0 ? rc : ENAS_ENOMEM);
-	if (commit && !force && uncommitted(repo, oldpath, &orig))
+	if (commit && !force && (rc = enas_commit_dirty(repo, oldpath,
+	    orig.data, orig.len)) < 0)
+		tool_fail(rc);
+	if (commit && !force && rc == 1)
 		errx(2, "%s has changes that are not committed (git diff HEAD "
 		    "-- %s); commit or undo them first, or give -f to edit "
 		    "and commit them too", oldpath, oldpath);
@@ -330,32 +223,76 @@ main(int argc, char *argv[])
 	    (rc = enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 	    id)) < 0)
 		tool_fail(rc);
-	if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data + tmpdir.len + 1,
-	    orig.data, orig.len, 0)) < 0)
+	/* The editor's copy: the record with guidance as comments. */
+	if ((rc = enas_template_refs(&refs, repo, kinds, r, commit ? ENAS_COMMIT :
+	    ENAS_WORKTREE)) < 0 || (rc = enas_template_annotate(&draft, r, id,
+	    orig.data, orig.len, refs)) < 0)
 		tool_fail(rc);
-	for (;;) {
+	for (round = 0;; round++) {
+		if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
+		    tmpdir.len + 1, draft.data, draft.len, 0)) < 0)
+			tool_fail(rc);
 		if (enas_editor_run(tmpcopy.data) < 0 ||
 		    enas_file_read(&text, tmpcopy.data,
 		    ENAS_RECORD_MAX + 1) < 0) {
 			warnx("%s; the record is unchanged", enas_error_last());
 			tool_fail(ENAS_ERULES);
 		}
-		if (text.len == orig.len && memcmp(text.data, orig.data,
+		/* Quit without saving: unchanged, or given up after errors. */
+		if (text.len == draft.len && memcmp(text.data, draft.data,
+		    draft.len) == 0) {
+			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			if (round == 0)
+				goto done;	/* nothing to do */
+			fprintf(stderr, "enas-edit: the record is unchanged\n");
+			status = 1;
+			goto done;
+		}
+		skip = enas_editor_unmark(text.data, text.len);
+		if (enas_editor_blank(text.data + skip, text.len - skip)) {
+			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			fprintf(stderr, "enas-edit: the file was emptied; the "
+			    "record is unchanged\n");
+			status = 1;
+			goto done;
+		}
+		/*
+		 * Checked with comment lines left empty, so that the lines
+		 * the diagnostics name are the lines of the editor's copy;
+		 * written without comments.
+		 */
+		body.len = 0;
+		if (enas_buf_add(&body, text.data + skip, text.len - skip) < 0 ||
+		    enas_editor_strip(&checked, body.data, body.len,
+		    ENAS_STRIP_BLANK) < 0 ||
+		    enas_editor_strip(&final, body.data, body.len, 0) < 0)
+			tool_fail(ENAS_ENOMEM);
+		seen = &body;
+		blanked = &checked;
+		if (final.len == orig.len && memcmp(final.data, orig.data,
 		    orig.len) == 0) {
 			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-			goto done;	/* unchanged: nothing to do */
+			goto done;	/* comments alone: unchanged */
 		}
-		n = changes(ch, &path, newid, r, &text, oldpath, id);
+		n = changes(ch, &path, newid, r, &checked, oldpath, id);
 		if (check(repo, r, ch, n, id, newid, commit, &tree,
 		    &head) == 0)
 			break;
-		if (!again()) {
+		if (shown.nomem || !tool_again()) {
 			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 			fprintf(stderr, "enas-edit: the record is unchanged\n");
 			status = 1;
 			goto done;
 		}
+		if (enas_editor_mark(&draft, body.data, body.len, &shown) < 0)
+			tool_fail(ENAS_ENOMEM);
 	}
+	n = changes(ch, &path, newid, r, &final, oldpath, id);
+	seen = blanked = NULL;	/* from now on, the lines are final's */
+	/* the copy kept if writing fails: the record, without comments */
+	if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data + tmpdir.len +
+	    1, final.data, final.len, 0)) < 0)
+		tool_fail(rc);
 
 	/* Under the lock: nobody changed it meanwhile; check again; write. */
 	if ((rc = enas_repo_lock(&lock, repo)) < 0)
@@ -370,6 +307,11 @@ main(int argc, char *argv[])
 		status = 1;
 		goto done;
 	}
+	/* git's own locks, before anything is written */
+	if (commit && (rc = enas_commit_locks(repo)) < 0) {
+		warnx("%s", enas_error_last());
+		fail_keep(rc, "the record is unchanged");
+	}
 	if ((rc = enas_write_atomic(enas_repo_workdir(repo), ch[0].path,
 	    ch[0].buf, ch[0].len, n > 1 ? ENAS_WRITE_NEW : 0)) < 0)
 		fail_keep(rc, NULL);
@@ -377,13 +319,9 @@ main(int argc, char *argv[])
 	    oldpath)) < 0)
 		tool_fail(rc);
 	if (commit) {
-		if ((rc = head_blob(&base, &hid, repo, oldpath)) < 0)
+		if ((rc = enas_commit_message(&msg, repo, r, id, oldpath,
+		    final.data, final.len)) < 0)
 			tool_fail(rc);
-		if (rc == 1)
-			message(&msg, r, id, &base, &text);
-		else if (enas_buf_printf(&msg, "%s %s: new\n", r->kind,
-		    id) < 0)	/* -f on a record HEAD does not have */
-			tool_fail(ENAS_ENOMEM);
 		if ((rc = enas_commit_create(NULL, repo, &tree, &head,
 		    msg.data, ch, n)) < 0)
 			tool_fail(rc);
@@ -400,8 +338,13 @@ done:
 	enas_buf_free(&now);
 	enas_buf_free(&path);
 	enas_buf_free(&full);
-	enas_buf_free(&base);
 	enas_buf_free(&msg);
+	enas_buf_free(&draft);
+	enas_buf_free(&checked);
+	enas_buf_free(&final);
+	enas_buf_free(&body);
+	enas_diags_clear(&shown);
+	enas_template_refs_free(refs);
 	enas_buf_free(&tmpdir);
 	enas_buf_free(&tmpcopy);
 	return status;

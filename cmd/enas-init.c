@@ -116,6 +116,17 @@ find_datadir(void)
 				return;
 		}
 	}
+	/* installed elsewhere than built for: PREFIX/bin/../share/enas */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) &&
+		    (size_t)(slash - exe) + sizeof("/../share/enas") <=
+		    sizeof(exe)) {
+			memcpy(slash, "/../share/enas", sizeof("/../share/enas"));
+			if (try_datadir(exe) && is_dir(data.partners))
+				return;
+		}
+	}
 	if (!try_datadir(ENAS_DATADIR))
 		errx(2, "no default rules in %s (set ENAS_DATADIR, or run "
 		    "make install)", ENAS_DATADIR);
@@ -604,9 +615,13 @@ main(int argc, char *argv[])
 	repo = open_or_init(dir, 0);
 	top = enas_repo_workdir(repo);
 	install_dir(repo, top, data.rules, ENAS_RULES_DIR);
-	/* Partners are seed data: only for a repository that has none. */
+	/*
+	 * Partners are seed data: only for a repository that has none, or
+	 * whose first run stopped before its commit (no git identity).
+	 */
 	snprintf(src, sizeof(src), "%s%s/partners", top, ENAS_RECORDS_DIR);
-	if (!is_dir(src))
+	if (!is_dir(src) ||
+	    git_repository_head_unborn(enas_repo_git(repo)) == 1)
 		install_dir(repo, top, data.partners, ENAS_RECORDS_DIR
 		    "/partners");
 	attributes(repo, top);

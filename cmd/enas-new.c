@@ -24,12 +24,98 @@
 
 #define DRAWS 20	/* ids drawn before giving up */
 
+/* The editor's copy of a new record, in its private directory. */
+static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
+
 static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: enas-new [-n] [-C dir] [-s site] kind "
 	    "[field=value ...]\n");
 	exit(status);
+}
+
+/*
+ * tool_fail() and Ctrl-C, a hang-up or a kill leave no draft behind
+ * (.git/enas-tmp-*).  While the editor runs, Ctrl-C is the editor's.
+ */
+static void
+remove_tmp(void *arg)
+{
+	(void)arg;
+	if (tmpdir.data)
+		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+}
+
+/* The last check's diagnostics, shown in the editor's copy. */
+static struct enas_diags shown = ENAS_DIAGS_INIT;
+
+/*
+ * The editor's copy (its error block left out), and the same with its
+ * comment lines left empty, as the last check saw it: the diagnostics
+ * are printed with the lines of the record as it is written.
+ */
+static struct enas_buf *seen, *blanked;
+
+/* Print a diagnostic, and keep it for the editor's copy. */
+static void
+show_diag(void *ctx, const struct enas_diag *d)
+{
+	struct enas_diag w = *d;
+
+	if (seen && blanked && w.line > 0)
+		w.line = enas_editor_line(seen->data, seen->len,
+		    blanked->data, blanked->len, w.line);
+	tool_print_diag(ctx, &w);
+	enas_diags_add(&shown, d);
+}
+
+/*
+ * A field given as a long option (--sex male, --sex=male) is not one:
+ * say what to write instead, before getopt says less.
+ */
+static void
+not_fields(int argc, char **argv, const struct option *opts)
+{
+	const struct option *o;
+	const char *name, *eq;
+	size_t len;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--", 2) != 0)
+			continue;
+		name = argv[i] + 2;
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		for (o = opts; o->name; o++)
+			if (strlen(o->name) == len &&
+			    strncmp(o->name, name, len) == 0)
+				break;
+		if (o->name || len == 0)
+			continue;
+		if (eq)
+			warnx("'%s' is not an option; fields are given as "
+			    "FIELD=VALUE: %.*s=%s", argv[i], (int)len, name,
+			    eq + 1);
+		else
+			warnx("'%s' is not an option; fields are given as "
+			    "FIELD=VALUE: %s=%s", argv[i], name,
+			    i + 1 < argc ? argv[i + 1] : "VALUE");
+		usage(stderr, 2);
+	}
+}
+
+/* The value set for path, or NULL. */
+static const char *
+setting_of(const struct enas_setting *set, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(set[i].path, path) == 0)
+			return set[i].value;
+	return NULL;
 }
 
 /* Whether a record with this id exists in HEAD or the working tree. */
@@ -126,14 +212,15 @@ check_text(struct enas_buf *path, char *id, struct enas_repo *repo,
 	ch.buf = text->data;
 	ch.len = text->len;
 	ch.mode = 0;
-	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1,
-	    tool_print_diag, NULL) : enas_worktree_check(repo, &ch, 1,
-	    tool_print_diag, NULL);
+	enas_diags_clear(&shown);
+	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1, show_diag,
+	    NULL) : enas_worktree_check(repo, &ch, 1, show_diag, NULL);
 	if (rc < 0)
 		tool_fail(rc);
 	if (rc == 0 && strcmp(id, drawn) != 0 && taken(repo, r, id)) {
-		fprintf(stderr, "%s:1:1: error: id: a %s record with the id "
-		    "%s exists already\n", path->data, r->kind, id);
+		enas_diag_report(show_diag, NULL, path->data, 1, 1,
+		    ENAS_ERROR, "id", NULL, "a %s record with the id %s "
+		    "exists already", r->kind, id);
 		rc = 1;
 	}
 	return rc;
@@ -187,23 +274,47 @@ realign(struct enas_buf *text, char *drawn, struct enas_repo *repo,
 	enas_record_free(rec);
 }
 
-/* Ask whether to edit again; 0 means abandon. */
-static int
-again(void)
+/*
+ * The settings a new record starts from, beside the command line's:
+ * its date field (registered) today, and its site the office's
+ * (office: --site, or enas.office: a site's name, or the code of its
+ * ids, NDR for nador).  set has room for two more; the new count.
+ */
+static size_t
+defaults(struct enas_setting *set, size_t n, char *today,
+    const struct enas_rules *r, const char *office)
 {
-	char answer[16];
+	const struct enas_field *f;
+	char code[32], want[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t i, hits = 0;
+	const char *site = NULL;
 
-	if (!isatty(0))
-		return 0;
-	for (;;) {
-		fprintf(stderr, "enas-new: (e)dit again or (a)bandon? ");
-		if (!fgets(answer, sizeof(answer), stdin))
-			return 0;
-		if (answer[0] == 'e')
-			return 1;
-		if (answer[0] == 'a')
-			return 0;
+	if (r->date && (f = enas_rules_field(r, r->date)) &&
+	    f->type == ENAS_DATE && setting_of(set, n, r->date) == NULL &&
+	    localtime_r(&t, &tm) && strftime(today, 16, "%Y-%m-%d", &tm)) {
+		set[n].path = r->date;
+		set[n++].value = today;
 	}
+	if (!office || !*office || setting_of(set, n, "site") ||
+	    !(f = enas_rules_field(r, "site")) || !f->nenums)
+		return n;
+	/* a site's name, or the code its name gives */
+	for (i = 0; i < f->nenums; i++)
+		if (strcmp(f->enums[i], office) == 0)
+			site = f->enums[i];
+	if (!site && enas_id_office(want, sizeof(want), r, office) == 0)
+		for (i = 0; i < f->nenums; i++)
+			if (enas_id_office(code, sizeof(code), r,
+			    f->enums[i]) == 0 && strcmp(code, want) == 0 &&
+			    hits++ == 0)
+				site = f->enums[i];
+	if (site && hits <= 1) {
+		set[n].path = "site";
+		set[n++].value = site;
+	}
+	return n;
 }
 
 /*
@@ -233,10 +344,11 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct enas_buf text = ENAS_BUF_INIT, final = ENAS_BUF_INIT;
-	struct enas_buf path = ENAS_BUF_INIT, tmpdir = ENAS_BUF_INIT;
-	struct enas_buf tmpcopy = ENAS_BUF_INIT, cfg = ENAS_BUF_INIT;
-	struct enas_buf msg = ENAS_BUF_INIT;
+	struct enas_buf path = ENAS_BUF_INIT, cfg = ENAS_BUF_INIT;
+	struct enas_buf msg = ENAS_BUF_INIT, draft = ENAS_BUF_INIT;
+	struct enas_buf checked = ENAS_BUF_INIT, body = ENAS_BUF_INIT;
 	struct enas_setting *set;
+	struct enas_template_refs *refs = NULL;
 	struct enas_snapshot *rsnap = NULL;
 	struct enas_kinds *kinds = NULL;
 	struct enas_repo *repo = NULL;
@@ -245,12 +357,15 @@ main(int argc, char *argv[])
 	struct enas_file_change ch;
 	const char *dir = NULL, *site = NULL, *given = NULL, *office = NULL;
 	char drawn[ENAS_ID_MAX + 1], id[ENAS_ID_MAX + 1], code[32], *eq;
+	char today[16];
 	git_oid tree, head;
-	size_t nset = 0;
+	size_t nset = 0, skip = 0;
 	int ch_, noedit = 0, commit, rc, i, errors, tries, status = 0;
 
 	tool_init("enas-new", argc, argv);
-	while ((ch_ = getopt_long(argc, argv, "+C:hns:", longopts,
+	not_fields(argc, argv, longopts);
+	/* options before or after the kind: enas new case -n site=nador */
+	while ((ch_ = getopt_long(argc, argv, "C:hns:", longopts,
 	    NULL)) != -1) {
 		switch (ch_) {
 		case 'C':
@@ -273,7 +388,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 1)
 		usage(stderr, 2);
-	if (!(set = calloc((size_t)argc, sizeof(*set))))
+	/* room for the defaults: the date field and the site */
+	if (!(set = calloc((size_t)argc + 2, sizeof(*set))))
 		err(2, NULL);
 	for (i = 1; i < argc; i++) {
 		if (!(eq = strchr(argv[i], '=')) || eq == argv[i]) {
@@ -310,6 +426,10 @@ main(int argc, char *argv[])
 	if (enas_template_check(r, set, nset) < 0)
 		errx(2, "%s", enas_error_last());
 
+	if (!site && (rc = enas_config_string(&cfg, repo, "enas.office")) < 0)
+		tool_fail(rc);
+	nset = defaults(set, nset, today, r, site ? site : cfg.data);
+
 	if (given) {
 		if (!enas_id_safe(given) ||
 		    !enas_rules_id_ok(r, given, strlen(given)))
@@ -320,13 +440,7 @@ main(int argc, char *argv[])
 			    r->kind, given);
 		snprintf(drawn, sizeof(drawn), "%s", given);
 	} else {
-		if (site)
-			office = site;
-		else if ((rc = enas_config_string(&cfg, repo,
-		    "enas.office")) < 0)
-			tool_fail(rc);
-		else if (rc == 1)
-			office = cfg.data;
+		office = site ? site : cfg.data;
 		for (i = 0; !office && (size_t)i < nset; i++)
 			if (strcmp(set[i].path, "site") == 0)
 				office = set[i].value;
@@ -342,7 +456,10 @@ main(int argc, char *argv[])
 		warn_behind(repo);
 		draw(drawn, repo, r, office, id_year(r, set, nset));
 	}
-	if ((rc = enas_template(&text, r, drawn, set, nset)) < 0)
+	if ((rc = enas_template_refs(&refs, repo, kinds, r, commit ?
+	    ENAS_COMMIT : ENAS_WORKTREE)) < 0)
+		tool_fail(rc);
+	if ((rc = enas_template(&text, r, drawn, set, nset, refs)) < 0)
 		tool_fail(rc);
 	/* Without the editor, the diagnostics are about the record alone. */
 	if (noedit && ((rc = enas_template_tidy(&final, text.data,
@@ -356,18 +473,21 @@ main(int argc, char *argv[])
 
 	/* The editor, until the record passes or the user gives up. */
 	if (!noedit) {
+		tool_at_fail(remove_tmp, NULL);
 		if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
 		    enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
 		    drawn) < 0)
 			tool_fail(rc < 0 ? rc : ENAS_ENOMEM);
-		if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
-		    tmpdir.len + 1, text.data, text.len, 0)) < 0) {
-			enas_tmpdir_remove(tmpdir.data, NULL);
-			tool_fail(rc);
-		}
+		if (enas_buf_add(&draft, text.data, text.len) < 0)
+			tool_fail(ENAS_ENOMEM);
 	}
 	for (;;) {
 		if (!noedit) {
+			if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
+			    tmpdir.len + 1, draft.data, draft.len, 0)) < 0) {
+				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				tool_fail(rc);
+			}
 			if (enas_editor_run(tmpcopy.data) < 0 ||
 			    enas_file_read(&text, tmpcopy.data,
 			    ENAS_RECORD_MAX + 1) < 0) {
@@ -375,20 +495,52 @@ main(int argc, char *argv[])
 				errx(2, "%s; nothing written",
 				    enas_error_last());
 			}
-		}
-		errors = check_text(&path, id, repo, r, &text, drawn, commit,
+			/*
+			 * Quit without saving (the template untouched, or
+			 * the errors shown), or everything deleted: the
+			 * user gives up.
+			 */
+			skip = enas_editor_unmark(text.data, text.len);
+			if ((text.len == draft.len && memcmp(text.data,
+			    draft.data, draft.len) == 0) ||
+			    enas_editor_blank(text.data + skip,
+			    text.len - skip)) {
+				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				fprintf(stderr, "enas-new: nothing written\n");
+				status = 1;
+				goto done;
+			}
+			/* comment lines left empty: the lines keep their
+			 * numbers in the diagnostics */
+			body.len = 0;
+			if (enas_buf_add(&body, text.data + skip, text.len -
+			    skip) < 0 || enas_editor_strip(&checked,
+			    body.data, body.len, ENAS_STRIP_BLANK) < 0)
+				tool_fail(ENAS_ENOMEM);
+			seen = &body;
+			blanked = &checked;
+		} else if ((checked.len = 0, enas_buf_add(&checked, text.data,
+		    text.len)) < 0)
+			tool_fail(ENAS_ENOMEM);
+		errors = check_text(&path, id, repo, r, &checked, drawn, commit,
 		    &tree, &head);
 		if (errors == 0)
 			break;
-		if (noedit || !again()) {
+		if (noedit || shown.nomem || !tool_again()) {
 			if (!noedit)
 				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 			fprintf(stderr, "enas-new: nothing written\n");
 			status = 1;
 			goto done;
 		}
+		if (enas_editor_mark(&draft, body.data, body.len, &shown) < 0)
+			tool_fail(ENAS_ENOMEM);
 	}
-	if ((rc = enas_template_tidy(&final, text.data, text.len)) < 0)
+	/* What is written: no comment, no field left empty. */
+	seen = blanked = NULL;
+	if ((rc = enas_editor_strip(&checked, text.data + skip, text.len -
+	    skip, 0)) < 0 || (rc = enas_template_tidy(&final, checked.data,
+	    checked.len)) < 0)
 		tool_fail(rc);
 	if (!given)
 		realign(&final, drawn, repo, r, office);
@@ -411,7 +563,8 @@ main(int argc, char *argv[])
 			    id);
 		draw(drawn, repo, r, office, id_year(r, set, nset));
 		text.len = 0;
-		if ((rc = enas_template(&text, r, drawn, set, nset)) < 0 ||
+		if ((rc = enas_template(&text, r, drawn, set, nset,
+		    refs)) < 0 ||
 		    (rc = enas_template_tidy(&final, text.data,
 		    text.len)) < 0)
 			tool_fail(rc);
@@ -423,6 +576,13 @@ main(int argc, char *argv[])
 			warnx("your record is kept in %s", tmpcopy.data);
 		status = 1;
 		goto done;
+	}
+	/* git's own locks, before anything is written */
+	if (commit && enas_commit_locks(repo) < 0) {
+		warnx("%s", enas_error_last());
+		if (!noedit)
+			warnx("your record is kept in %s", tmpcopy.data);
+		errx(2, "nothing written");
 	}
 	if ((rc = enas_write_atomic(enas_repo_workdir(repo), path.data,
 	    final.data, final.len, ENAS_WRITE_NEW)) < 0)
@@ -452,6 +612,11 @@ done:
 	enas_buf_free(&tmpcopy);
 	enas_buf_free(&cfg);
 	enas_buf_free(&msg);
+	enas_buf_free(&draft);
+	enas_buf_free(&checked);
+	enas_buf_free(&body);
+	enas_diags_clear(&shown);
+	enas_template_refs_free(refs);
 	free(set);
 	tool_flush_stdout();
 	return status;

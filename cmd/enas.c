@@ -4,18 +4,22 @@
  * opens a tool's manual.  "--complete" answers the bash completion.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <ctype.h>
 #include <dirent.h>
 #include <err.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "kinds.h"
 #include "repo.h"
+#include "suggest.h"
 #include "tool.h"
 
 #ifndef ENAS_LIBEXECDIR
@@ -85,6 +89,8 @@ executable(char *buf, size_t size, const char *dir, const char *name)
 	    access(buf, X_OK) == 0;
 }
 
+static _Noreturn void not_a_tool(const char *name);
+
 /*
  * Run enas-name: from this program's directory (an installation's bin,
  * or build/), then ENAS_LIBEXECDIR, then the PATH.
@@ -103,8 +109,7 @@ run(const char *name, char **argv)
 		execv(path, argv);
 	else
 		execvp(prog, argv);
-	errx(2, "'%s' is not a tool (no %s next to enas, in %s or on the "
-	    "PATH); see enas help", name, prog, libexecdir());
+	not_a_tool(name);
 }
 
 static int
@@ -162,6 +167,46 @@ tools(size_t *n)
 	return names;
 }
 
+/* Exit 2: name is no tool; the one it is a slip for, if any. */
+static _Noreturn void
+not_a_tool(const char *name)
+{
+	const char *near;
+	char **names;
+	size_t i, n;
+
+	names = tools(&n);
+	near = enas_suggest(name, strlen(name), (const char *const *)names, n);
+	if (near)
+		warnx(_("'%.64s' is not a tool; did you mean '%s'?"), name,
+		    near);
+	else
+		warnx(_("'%.64s' is not a tool (no enas-%.64s next to enas, in "
+		    "%s or on the PATH); see enas help"), name, name,
+		    libexecdir());
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	exit(2);
+}
+
+/* Whether name is one of the tools there are. */
+static int
+is_tool(const char *name)
+{
+	char **names;
+	size_t i, n;
+	int found = 0;
+
+	names = tools(&n);
+	for (i = 0; i < n; i++) {
+		found |= strcmp(names[i], name) == 0;
+		free(names[i]);
+	}
+	free(names);
+	return found;
+}
+
 static void
 list(FILE *fp)
 {
@@ -182,27 +227,58 @@ list(FILE *fp)
 	fprintf(fp, "\nenas help TOOL opens a tool's manual.\n");
 }
 
+/*
+ * Run man with args and exit: 0 when it showed the page, 2 when it
+ * could not (its own exit codes say more than ours may: 0, 1, 2 only).
+ */
+static _Noreturn void
+man(char *const args[])
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		err(2, "fork");
+	if (pid == 0) {
+		execvp("man", args);
+		warn("man");
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			err(2, "man");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		exit(0);
+	exit(2);
+}
+
 /* The manual: the one beside the sources when run from a build tree. */
-static void
+static _Noreturn void
 help(const char *name)
 {
 	char page[PATH_MAX + 256], prog[80];
-	const char *up[] = { "/../cmd", "/../../cmd" };
+	char *args[4] = { "man", NULL, NULL, NULL };
+	/* a build tree's sources, or an installation's share/man */
+	const char *up[] = { "/../cmd", "/../../cmd", "/../share/man/man1" };
 	struct stat st;
 	size_t i;
 
 	if (!name_ok(name) || strlen(name) > 64)
-		errx(2, "'%.64s' is not a tool; see enas help", name);
+		errx(2, _("'%.64s' is not a tool; see enas help"), name);
+	if (!is_tool(name))
+		not_a_tool(name);
 	snprintf(prog, sizeof(prog), "enas-%s", name);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
 		snprintf(page, sizeof(page), "%s%s/%s.1", self, up[i], prog);
 		if (stat(page, &st) == 0 && S_ISREG(st.st_mode)) {
-			execlp("man", "man", "-l", page, (char *)NULL);
-			err(2, "man");
+			args[1] = "-l";
+			args[2] = page;
+			man(args);
 		}
 	}
-	execlp("man", "man", prog, (char *)NULL);
-	err(2, "man");
+	args[1] = prog;
+	man(args);
 }
 
 /*

@@ -5,6 +5,7 @@
 #include <err.h>
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,11 +97,49 @@ tool_print_diag(void *ctx, const struct enas_diag *d)
 		fprintf(stderr, "%s\n", line);
 }
 
+/* A signal that ends the tool runs at_fail first, then ends it. */
+static void
+on_signal(int sig)
+{
+	if (at_fail)
+		at_fail(at_fail_arg);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 void
 tool_at_fail(void (*fn)(void *), void *arg)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
 	at_fail = fn;
 	at_fail_arg = arg;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn ? on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int
+tool_again(void)
+{
+	char answer[16];
+
+	if (!isatty(0))
+		return 0;
+	for (;;) {
+		fprintf(stderr, _("%s: (e)dit again or (a)bandon? "),
+		    tool_progname);
+		if (!fgets(answer, sizeof(answer), stdin))
+			return 0;
+		if (answer[0] == 'e')
+			return 1;
+		if (answer[0] == 'a')
+			return 0;
+	}
 }
 
 _Noreturn void

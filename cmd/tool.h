@@ -51,10 +51,19 @@ void tool_print_diag(void *ctx, const struct enas_diag *d);
 _Noreturn void tool_fail(int rc);
 
 /*
- * fn(arg) runs before tool_fail() exits, to remove what the tool must
- * not leave behind (a temporary copy).  One at a time; NULL removes it.
+ * fn(arg) runs before tool_fail() exits, and when SIGINT, SIGTERM or
+ * SIGHUP ends the tool, to remove what the tool must not leave behind
+ * (a temporary copy); fn must then be safe in a signal handler.  One
+ * at a time; NULL removes it and restores the signals' defaults.
  */
 void tool_at_fail(void (*fn)(void *), void *arg);
+
+/*
+ * After a refused edit: ask "(e)dit again or (a)bandon?" on the
+ * terminal; 1 to edit again, 0 to give up (also when standard input
+ * is not a terminal, or at its end).
+ */
+int tool_again(void);
 
 /*
  * The kinds of snap (lib/kinds), the rules' problems printed with

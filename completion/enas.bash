@@ -9,12 +9,13 @@ _enas_ask() {
 }
 
 # _enas_reply CANDIDATES: the newline-separated candidates that start
-# with $cur, relative to the word bash is completing (which begins after
-# an '=' or ':' when COMP_WORDBREAKS holds them).
+# with $cur, relative to the text readline replaces: what follows the
+# last '=' or ':' of $cur when COMP_WORDBREAKS holds them (after
+# "site=", the value alone; COMP_WORDS would give "=" there).
 _enas_reply() {
-	local IFS=$'\n' pre
+	local IFS=$'\n' pre= wb=${COMP_WORDBREAKS//[^=:]/}
 	COMPREPLY=($(compgen -W "$1" -- "$cur"))
-	pre=${cur%"${COMP_WORDS[COMP_CWORD]}"}
+	[[ -n $wb && $cur == *["$wb"]* ]] && pre=${cur%"${cur##*["$wb"]}"}
 	[[ -n $pre ]] && COMPREPLY=("${COMPREPLY[@]#"$pre"}")
 	[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
 		compopt -o nospace 2>/dev/null

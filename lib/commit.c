@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commit.h"
+#include "diff.h"
+#include "i18n.h"
 
 int
 enas_commit_ready(struct enas_repo *repo)
@@ -304,7 +307,95 @@ signature(git_signature **out, git_repository *git, const char *role)
 	return 0;
 }
 
-/* Bring the index entries of the changed paths up to date. */
+/*
+ * The lock file of git's that holds up a commit now, into b: the
+ * index's, the branch's that HEAD names, or HEAD's.  1 when one is
+ * there, 0 when none is, ENAS_ENOMEM.
+ */
+static int
+held_lock(struct enas_buf *b, struct enas_repo *repo)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_reference *head = NULL;
+	const char *target = NULL;
+	struct stat st;
+	int i, rc = 0;
+
+	if (git_reference_lookup(&head, git, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		target = git_reference_symbolic_target(head);
+	if (target && strncmp(target, "refs/", 5) != 0)
+		target = NULL;
+	for (i = 0; i < 3 && rc == 0; i++) {
+		b->len = 0;
+		if ((i == 0 && enas_buf_printf(b, "%sindex.lock",
+		    git_repository_path(git)) < 0) ||
+		    (i == 1 && enas_buf_printf(b, "%sHEAD.lock",
+		    git_repository_path(git)) < 0) ||
+		    (i == 2 && target && enas_buf_printf(b, "%s%s.lock",
+		    git_repository_commondir(git), target) < 0))
+			rc = ENAS_ENOMEM;
+		else if (b->len && lstat(b->data, &st) == 0)
+			rc = 1;
+	}
+	git_reference_free(head);
+	return rc;
+}
+
+/* What a lock left behind means, and what to do: after "LOCK exists". */
+#define LOCK_ADVICE "another git command is running, or one stopped " \
+	"and left it behind; if no git command is running, remove it " \
+	"(rm %s)"
+
+int
+enas_commit_locks(struct enas_repo *repo)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	struct enas_buf lock = ENAS_BUF_INIT;
+	int rc, tries;
+
+	/* git holds its locks for a moment: wait two seconds at most */
+	for (tries = 0; (rc = held_lock(&lock, repo)) == 1 && tries < 40;
+	    tries++)
+		nanosleep(&nap, NULL);
+	if (rc == 1)
+		rc = enas_error_set(ENAS_EGIT, _("%s exists: " LOCK_ADVICE),
+		    lock.data, lock.data);
+	enas_buf_free(&lock);
+	return rc;
+}
+
+/*
+ * A commit that stopped half-way: what was done (done), why (git's
+ * lock file when one is held, else git's message), and what is left to
+ * do (todo).
+ */
+static int
+commit_error(struct enas_repo *repo, const char *done, const char *todo)
+{
+	struct enas_buf lock = ENAS_BUF_INIT;
+	const git_error *ge = git_error_last();
+	char why[256];
+	int rc;
+
+	if (enas_alloc_failed())
+		return enas_repo_error(done);
+	snprintf(why, sizeof(why), "%s", ge && ge->message ? ge->message :
+	    "unknown error");
+	if ((rc = held_lock(&lock, repo)) == 1)
+		rc = enas_error_set(ENAS_EGIT, _("%s: %s exists: " LOCK_ADVICE
+		    ", then %s"), done, lock.data, lock.data, todo);
+	else if (rc == 0)
+		rc = enas_error_set(ENAS_EGIT, _("%s: %s; then %s"), done, why,
+		    todo);
+	enas_buf_free(&lock);
+	return rc;
+}
+
+/*
+ * Bring the index entries of the changed paths up to date: 0, or
+ * libgit2's negative code (its message in git_error_last()).
+ */
 static int
 update_index(struct enas_repo *repo, const struct enas_file_change *ch,
     size_t n)
@@ -312,10 +403,10 @@ update_index(struct enas_repo *repo, const struct enas_file_change *ch,
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
 	git_index *index = NULL;
 	size_t i;
-	int rc = 0, tries, e = 0;
+	int tries, e;
 
-	if (git_repository_index(&index, enas_repo_git(repo)) < 0)
-		return enas_repo_error("cannot open the index");
+	if ((e = git_repository_index(&index, enas_repo_git(repo))) < 0)
+		return e;
 	for (tries = 0; tries < 40; tries++) {
 		if ((e = git_index_read(index, 1)) < 0)
 			break;
@@ -330,12 +421,8 @@ update_index(struct enas_repo *repo, const struct enas_file_change *ch,
 			break;
 		nanosleep(&nap, NULL);
 	}
-	if (e < 0)
-		rc = enas_repo_error("committed, but cannot update the index "
-		    "(git status may show the file as changed; git reset -q "
-		    "mends it)");
 	git_index_free(index);
-	return rc;
+	return e;
 }
 
 int
@@ -347,8 +434,10 @@ enas_commit_create(git_oid *out, struct enas_repo *repo, const git_oid *tree,
 	git_signature *author = NULL, *committer = NULL;
 	git_commit *parent = NULL;
 	const git_commit *parents[1];
+	struct enas_buf paths = ENAS_BUF_INIT, todo = ENAS_BUF_INIT;
 	git_tree *t = NULL;
 	git_oid id, now;
+	size_t i;
 	int rc, first = git_oid_is_zero(head);
 
 	if ((rc = signature(&author, git, "AUTHOR")) < 0 ||
@@ -368,15 +457,33 @@ enas_commit_create(git_oid *out, struct enas_repo *repo, const git_oid *tree,
 		goto out;
 	}
 	parents[0] = parent;
+	/*
+	 * The index first: a commit made while the index keeps the old
+	 * entry would be undone by the next "git commit".  Staged but not
+	 * committed, the change is only waiting.
+	 */
+	if (update_index(repo, ch, n) < 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = enas_buf_printf(&paths, " %s", ch[i].path);
+		if (rc < 0 || enas_buf_printf(&todo, _("commit it: git add "
+		    "--%s && git commit"), paths.data) < 0)
+			rc = ENAS_ENOMEM;
+		else
+			rc = commit_error(repo, _("the record is written, but "
+			    "neither staged nor committed"), todo.data);
+		goto out;
+	}
 	if (git_commit_create(&id, git, "HEAD", author, committer, NULL,
 	    message, t, first ? 0 : 1, parents) < 0) {
-		rc = enas_repo_error("cannot commit");
+		rc = commit_error(repo, _("the record is written and staged, "
+		    "but not committed"), _("commit it: git commit"));
 		goto out;
 	}
 	if (out)
 		git_oid_cpy(out, &id);
-	rc = update_index(repo, ch, n);
 out:
+	enas_buf_free(&paths);
+	enas_buf_free(&todo);
 	git_tree_free(t);
 	git_commit_free(parent);
 	git_signature_free(author);
@@ -438,5 +545,129 @@ enas_repo_lock(struct enas_lock **out, struct enas_repo *repo)
 		return ENAS_ENOMEM;
 	rc = enas_lock_take(out, path.data, secs * 1000);
 	enas_buf_free(&path);
+	return rc;
+}
+
+/* The blob HEAD has at path into b: 1, or 0 when it has none. */
+static int
+head_blob(struct enas_buf *b, git_oid *oid, struct enas_repo *repo,
+    const char *path)
+{
+	git_repository *git = enas_repo_git(repo);
+	git_tree_entry *te = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	git_oid head;
+	int rc = 0;
+
+	b->len = 0;
+	if (git_repository_head_unborn(git) == 1)
+		return 0;
+	if (git_reference_name_to_id(&head, git, "HEAD") < 0 ||
+	    git_commit_lookup(&commit, git, &head) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		rc = enas_repo_error("cannot read HEAD");
+		goto out;
+	}
+	if (git_tree_entry_bypath(&te, tree, path) < 0)
+		goto out;
+	git_oid_cpy(oid, git_tree_entry_id(te));
+	if (git_blob_lookup(&blob, git, oid) < 0) {
+		rc = enas_repo_error(path);
+		goto out;
+	}
+	rc = enas_buf_add(b, git_blob_rawcontent(blob),
+	    (size_t)git_blob_rawsize(blob)) < 0 ? ENAS_ENOMEM : 1;
+out:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_tree_entry_free(te);
+	git_commit_free(commit);
+	return rc;
+}
+
+int
+enas_commit_dirty(struct enas_repo *repo, const char *path, const char *work,
+    size_t len)
+{
+	struct enas_buf head = ENAS_BUF_INIT;
+	const git_index_entry *ie;
+	git_index *index = NULL;
+	git_oid hid;
+	int rc, dirty;
+
+	if ((rc = head_blob(&head, &hid, repo, path)) < 0)
+		return rc;
+	dirty = rc == 0 || head.len != len || (len > 0 &&
+	    memcmp(head.data, work, len) != 0);
+	enas_buf_free(&head);
+	if (dirty)
+		return 1;
+	if (git_repository_index(&index, enas_repo_git(repo)) < 0)
+		return enas_repo_error("cannot read the index");
+	ie = git_index_get_bypath(index, path, 0);
+	dirty = !ie || !git_oid_equal(&ie->id, &hid);
+	git_index_free(index);
+	return dirty;
+}
+
+#define SUBJECT_MAX 72	/* columns of a commit message's first line */
+
+int
+enas_commit_message(struct enas_buf *msg, struct enas_repo *repo,
+    const struct enas_rules *r, const char *id, const char *path,
+    const char *text, size_t len)
+{
+	struct enas_record *a = NULL, *b = NULL;
+	struct enas_diff d = ENAS_DIFF_INIT;
+	struct enas_buf fields = ENAS_BUF_INIT, base = ENAS_BUF_INIT;
+	git_oid hid;
+	size_t i, j;
+	int rc;
+
+	msg->len = 0;
+	if ((rc = head_blob(&base, &hid, repo, path)) < 0)
+		goto out;
+	if (rc == 0) {
+		/* a record HEAD does not have (enas edit -f) */
+		rc = enas_buf_printf(msg, "%s %s: new\n", r->kind, id) < 0 ?
+		    ENAS_ENOMEM : 0;
+		goto out;
+	}
+	if (enas_record_parse(&a, base.data, base.len, "", 0, NULL,
+	    NULL) == ENAS_ENOMEM) {
+		rc = ENAS_ENOMEM;
+		goto out;
+	}
+	if ((rc = enas_record_parse(&b, text, len, "", 0, NULL, NULL)) < 0 ||
+	    (rc = enas_diff_records(&d, a ? a->root : NULL, b->root)) < 0 ||
+	    (rc = enas_diff_fields(&fields, &d)) < 0)
+		goto out;
+	if (d.n == 0)
+		rc = enas_buf_printf(msg, "%s %s: layout\n", r->kind, id);
+	else if (strlen(r->kind) + strlen(id) + 3 + fields.len <= SUBJECT_MAX)
+		rc = enas_buf_printf(msg, "%s %s: %s\n", r->kind, id,
+		    fields.data);
+	else {
+		rc = enas_buf_printf(msg, "%s %s: %zu fields\n\n", r->kind, id,
+		    d.n);
+		for (i = 0; i < d.n && rc == 0; i++) {
+			for (j = 0; j < i; j++)
+				if (strcmp(d.changes[j].path,
+				    d.changes[i].path) == 0)
+					break;
+			if (j == i)
+				rc = enas_buf_printf(msg, "%s\n",
+				    d.changes[i].path);
+		}
+	}
+	rc = rc < 0 ? ENAS_ENOMEM : 0;
+out:
+	enas_diff_free(&d);
+	enas_buf_free(&fields);
+	enas_buf_free(&base);
+	enas_record_free(a);
+	enas_record_free(b);
 	return rc;
 }

@@ -63,16 +63,50 @@ int enas_worktree_check(struct enas_repo *repo,
     void *ctx);
 
 /*
+ * Whether git's lock files let a commit be made now: .git/index.lock,
+ * and the lock of HEAD or of the branch HEAD names.  Each is waited for
+ * up to two seconds (git holds them for a moment); one that stays is
+ * ENAS_EGIT with a message naming it and saying how to remove it.  A
+ * tool asks this before it writes anything.
+ */
+int enas_commit_locks(struct enas_repo *repo);
+
+/*
  * Commit tree with message on top of head (zeros: a first commit),
  * which must still be HEAD.  Author and committer are git's: the
  * GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and COMMITTER)
- * variables, else user.name and user.email, and now.  Then the index
- * entries of the n changed paths are brought up to date from the
- * working tree.  The new commit's id in *out (may be NULL).
+ * variables, else user.name and user.email, and now.  The index
+ * entries of the n changed paths are first brought up to date from the
+ * working tree (which must hold the changes), so that a commit is never
+ * left with an index that would revert it; when the index or the branch
+ * cannot be written (a lock left behind), ENAS_EGIT says what was done
+ * (written; staged) and what is left to do.  The new commit's id in *out
+ * (may be NULL).
  */
 int enas_commit_create(git_oid *out, struct enas_repo *repo,
     const git_oid *tree, const git_oid *head, const char *message,
     const struct enas_file_change *ch, size_t n);
+
+/*
+ * Whether the record at path has changes that HEAD does not: work (len
+ * bytes, the working tree's) differs from HEAD's blob, or the index
+ * holds another.  1 or 0, or a negative status.
+ */
+int enas_commit_dirty(struct enas_repo *repo, const char *path,
+    const char *work, size_t len);
+
+/*
+ * The message of a commit that changes record id of kind r at path
+ * (as HEAD has it) to text (len bytes), into msg (replaced): "KIND ID:
+ * FIELD, FIELD" with the names of the fields that changed and never
+ * their values (a commit message is read by everyone who can clone:
+ * no value of a record may be in it); "N fields" and one per line when
+ * they do not fit 72 columns; "layout" when no field changed; "new"
+ * when HEAD has no such file.  0 or a negative status.
+ */
+int enas_commit_message(struct enas_buf *msg, struct enas_repo *repo,
+    const struct enas_rules *r, const char *id, const char *path,
+    const char *text, size_t len);
 
 /* The git config value name as a boolean, or dflt when unset. */
 int enas_config_bool(struct enas_repo *repo, const char *name, int dflt);

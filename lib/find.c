@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "find.h"
+#include "i18n.h"
+#include "kinds.h"
 
 int
 enas_id_safe(const char *id)
@@ -440,5 +443,206 @@ enas_find_place(struct enas_buf *path, char *id, const struct enas_rules *r,
 		rc = 0;
 	enas_buf_free(&place);
 	enas_record_free(rec);
+	return rc;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+enas_find_ids_free(char **ids)
+{
+	size_t i;
+
+	for (i = 0; ids && ids[i]; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int
+enas_find_ids(char ***out, size_t *count, struct enas_repo *repo,
+    enum enas_source source, const struct enas_rules *r)
+{
+	struct enas_snapshot *snap = NULL;
+	struct enas_buf under = ENAS_BUF_INIT;
+	const char *base;
+	char **ids = NULL;
+	size_t i, n = 0, len;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (enas_buf_printf(&under, "%s/%s", ENAS_RECORDS_DIR, r->dir) < 0)
+		return ENAS_ENOMEM;
+	if ((rc = enas_snapshot_under(&snap, repo, source, NULL,
+	    under.data)) < 0)
+		goto out;
+	if (!(ids = enas_calloc(snap->n + 1, sizeof(*ids)))) {
+		rc = ENAS_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < snap->n; i++) {
+		base = strrchr(snap->entries[i].path, '/');
+		base = base ? base + 1 : snap->entries[i].path;
+		len = strlen(base);
+		if (base[0] == '.' || len <= 5 ||
+		    strcmp(base + len - 5, ".yaml") != 0 ||
+		    !enas_rules_id_ok(r, base, len - 5))
+			continue;
+		if (!(ids[n] = enas_strndup(base, len - 5))) {
+			rc = ENAS_ENOMEM;
+			goto out;
+		}
+		n++;
+	}
+	qsort(ids, n, sizeof(*ids), cmp_id);
+	*out = ids;
+	*count = n;
+	ids = NULL;
+	rc = 0;
+out:
+	enas_find_ids_free(ids);
+	enas_snapshot_free(snap);
+	enas_buf_free(&under);
+	return rc;
+}
+
+/* 1 if s ends with suffix, letters compared without case. */
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return m <= n && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/*
+ * Whether id names a record of some kind in the working tree (or HEAD
+ * in a bare repository): 1, with its kind in *r; 0; or a negative
+ * status.
+ */
+static int
+exists(const struct enas_rules **r, const struct enas_kinds *kinds,
+    struct enas_repo *repo, const char *id)
+{
+	struct enas_buf path = ENAS_BUF_INIT;
+	const struct enas_rules *k;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid head;
+	unsigned mode;
+	int rc = 0;
+
+	if (!(k = enas_kinds_of_id(kinds, id, strlen(id))))
+		return 0;
+	if (!enas_repo_workdir(repo)) {
+		if (git_reference_name_to_id(&head, enas_repo_git(repo),
+		    "HEAD") < 0 || git_commit_lookup(&commit,
+		    enas_repo_git(repo), &head) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			git_commit_free(commit);
+			return 0;
+		}
+	}
+	rc = enas_find(&path, &mode, NULL, repo, tree, k, id);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	enas_buf_free(&path);
+	if (rc == 1)
+		*r = k;
+	return rc;
+}
+
+int
+enas_find_resolve(char *id, size_t size, const struct enas_rules **kind,
+    const struct enas_kinds *kinds, struct enas_repo *repo, const char *arg)
+{
+	const struct enas_rules *r = NULL, *first;
+	char word[ENAS_ID_MAX + 1], upper[ENAS_ID_MAX + 1];
+	char **ids = NULL, *found = NULL;
+	const char *base = strrchr(arg, '/');
+	size_t i, k, n, len, hits = 0;
+	int rc = 0;
+
+	/* a path to a record's file: its name without .yaml */
+	base = base ? base + 1 : arg;
+	len = strlen(base);
+	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
+		len -= 5;
+	else if (base != arg)
+		len = 0;	/* a path, but not to a record */
+	if (len == 0 || len > ENAS_ID_MAX)
+		return enas_error_set(ENAS_EUSAGE, _("'%.64s' is not a record "
+		    "id"), arg);
+	memcpy(word, base, len);
+	word[len] = '\0';
+	if (!enas_id_safe(word))
+		return enas_error_set(ENAS_EUSAGE, _("'%.64s' is not a record "
+		    "id"), arg);
+	/*
+	 * The id as given, or in capitals (ndr-2024-7k3qp), when there is
+	 * such a record; else the end of one id ("7k3qp", which could be a
+	 * partner's id too); else the id as given, not found.
+	 */
+	memcpy(upper, word, len + 1);
+	for (i = 0; i < len; i++)
+		upper[i] = (char)toupper((unsigned char)upper[i]);
+	if ((rc = exists(&r, kinds, repo, word)) == 0 &&
+	    (rc = exists(&r, kinds, repo, upper)) == 1)
+		memcpy(word, upper, len + 1);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		goto found;
+	if ((first = enas_kinds_of_id(kinds, word, len)) == NULL &&
+	    (first = enas_kinds_of_id(kinds, upper, len)) != NULL)
+		memcpy(word, upper, len + 1);
+	/* the end of one id: its random part, "7K3QP" */
+	for (k = 0; k < enas_kinds_count(kinds) && rc == 0; k++) {
+		if ((rc = enas_find_ids(&ids, &n, repo,
+		    enas_repo_workdir(repo) ? ENAS_WORKTREE : ENAS_COMMIT,
+		    enas_kinds_at(kinds, k))) < 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (ends_with(ids[i], word) &&
+			    strlen(ids[i]) > len &&
+			    strchr("-_", ids[i][strlen(ids[i]) - len - 1])) {
+				if (hits++ == 0) {
+					free(found);
+					if (!(found = enas_strdup(ids[i])))
+						rc = ENAS_ENOMEM;
+					r = enas_kinds_at(kinds, k);
+				}
+			}
+		enas_find_ids_free(ids);
+		ids = NULL;
+	}
+	if (rc < 0)
+		goto out;
+	if (hits == 0 && first) {
+		r = first;
+		goto found;
+	}
+	if (hits == 0) {
+		rc = enas_error_set(ENAS_EUSAGE, _("'%.64s' is not a record "
+		    "id: no kind in %s has ids of its form, and no id ends "
+		    "with it"), arg, ENAS_RULES_DIR);
+		goto out;
+	}
+	if (hits > 1) {
+		rc = enas_error_set(ENAS_EUSAGE, _("'%.64s' ends %zu ids; give "
+		    "more of it (%s, ...)"), arg, hits, found);
+		goto out;
+	}
+	snprintf(word, sizeof(word), "%s", found);
+found:
+	snprintf(id, size, "%s", word);
+	*kind = r;
+	rc = 0;
+out:
+	free(found);
 	return rc;
 }

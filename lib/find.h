@@ -12,6 +12,7 @@
 
 #include <git2.h>
 
+#include "kinds.h"
 #include "repo.h"
 #include "rules.h"
 
@@ -87,5 +88,27 @@ int enas_find(struct enas_buf *path, unsigned *mode, git_oid *oid,
 int enas_find_place(struct enas_buf *path, char *id,
     const struct enas_rules *r, const char *buf, size_t len,
     const char *fallback);
+
+/*
+ * The ids of the records of kind r in source (the working tree, or
+ * HEAD), sorted, as a NULL-terminated array in *out (free it with
+ * enas_find_ids_free), their number in *n: the files of the kind's
+ * directory whose names are ids of the kind.
+ */
+int enas_find_ids(char ***out, size_t *n, struct enas_repo *repo,
+    enum enas_source source, const struct enas_rules *r);
+void enas_find_ids_free(char **ids);
+
+/*
+ * The record a person means by arg, into id (size bytes) and *kind:
+ * an id ("NDR-2024-7K3QP"), the same in lower case, a path to its file
+ * ("records/cases/2024/NDR-2024-7K3QP.yaml"), or the end of one id
+ * after a '-' ("7K3QP", "2024-7k3qp") when exactly one record of any
+ * kind has it.  ENAS_EUSAGE with a message otherwise (no such id; an
+ * end several ids share).  The record need not exist when arg is an
+ * id of some kind.
+ */
+int enas_find_resolve(char *id, size_t size, const struct enas_rules **kind,
+    const struct enas_kinds *kinds, struct enas_repo *repo, const char *arg);
 
 #endif

@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "enas.h"
+#include "i18n.h"
 #include "record.h"
 
 #define BYTE_DIAG_MAX 20	/* byte-level problems reported per file */
@@ -687,7 +688,18 @@ take_key(struct parse *p, struct frame *f, const yaml_event_t *ev)
 			    "and _ (starting with a letter), each perhaps "
 			    "followed by [], joined by '.'",
 			    n > 64 ? 64 : (int)n, v);
-		else
+		else if (n <= 64 && memchr(v, '.', n) && !memchr(v, '[', n) &&
+		    memchr(v, '.', n) == memrchr(v, '.', n) &&
+		    key_ok(v, n, ENAS_PARSE_RULES)) {
+			const char *dot = memchr(v, '.', n);
+
+			/* consent.reporting: as the rules and errors write */
+			yaml_report(p, &ev->start_mark, _("key '%.*s': a dot "
+			    "means nesting; write '%.*s:' on a line of its own "
+			    "under '%.*s:', indented by two spaces"), (int)n,
+			    v, (int)(n - (size_t)(dot - v) - 1), dot + 1,
+			    (int)(dot - v), v);
+		} else
 			yaml_report(p, &ev->start_mark, "key '%.*s' is not "
 			    "lower-case letters, digits and _ (starting with "
 			    "a letter)", n > 64 ? 64 : (int)n, v);

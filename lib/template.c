@@ -8,11 +8,30 @@
 
 #include "date.h"
 #include "diff.h"
+#include "find.h"
+#include "i18n.h"
+#include "kinds.h"
 #include "record.h"
+#include "suggest.h"
 #include "template.h"
 #include "yamlout.h"
 
 #define WRAP 76		/* columns of a comment line */
+
+/* ENAS_EUSAGE: path is not a field of r, and why. */
+static int
+undeclared(const struct enas_rules *r, const char *path)
+{
+	struct enas_buf why = ENAS_BUF_INIT;
+	int rc;
+
+	if (enas_suggest_field(&why, r, path) < 0)
+		return ENAS_ENOMEM;
+	rc = enas_error_set(ENAS_EUSAGE, "%.64s: field not declared in %s%s",
+	    path, r->file, why.data ? why.data : "");
+	enas_buf_free(&why);
+	return rc;
+}
 
 int
 enas_template_check(const struct enas_rules *r,
@@ -27,8 +46,7 @@ enas_template_check(const struct enas_rules *r,
 			return enas_error_set(ENAS_EUSAGE, "id: a new record's "
 			    "id is drawn, not set");
 		if (!(f = enas_rules_field(r, set[i].path)))
-			return enas_error_set(ENAS_EUSAGE, "%.64s: field not "
-			    "declared in %s", set[i].path, r->file);
+			return undeclared(r, set[i].path);
 		if (strchr(set[i].path, '['))
 			return enas_error_set(ENAS_EUSAGE, "%s: a field inside "
 			    "a list of items is filled in the editor",
@@ -117,10 +135,25 @@ bound_text(struct enas_buf *b, const struct enas_field *f,
 	return enas_buf_printf(b, ", %s %lld", word, bd->num);
 }
 
+/* The ids listed for a ref field of kind: when there are few enough. */
+#define REFS_MAX 40
+
+static const struct enas_template_refs *
+refs_of(const struct enas_template_refs *refs, const char *kind)
+{
+	for (; refs && refs->kind; refs++)
+		if (strcmp(refs->kind, kind) == 0 && refs->n > 0 &&
+		    refs->n <= REFS_MAX)
+			return refs;
+	return NULL;
+}
+
 /* What field f takes, in words, into b (emptied first). */
 static int
-hint(struct enas_buf *b, const struct enas_field *f)
+hint(struct enas_buf *b, const struct enas_field *f,
+    const struct enas_template_refs *refs)
 {
+	const struct enas_template_refs *ids;
 	size_t i;
 	int rc = 0;
 
@@ -143,7 +176,7 @@ hint(struct enas_buf *b, const struct enas_field *f)
 			rc = bound_text(b, f, &f->max, "not after");
 		break;
 	case ENAS_BOOL:
-		rc = enas_buf_puts(b, "true or false");
+		rc = enas_buf_puts(b, _("true for yes, false for no"));
 		break;
 	case ENAS_LIST:
 		rc = enas_buf_puts(b, f->nenums ? "a list, [a, b], of:" :
@@ -156,10 +189,17 @@ hint(struct enas_buf *b, const struct enas_field *f)
 	}
 	for (i = 0; rc == 0 && i < f->nenums; i++)
 		rc = enas_buf_printf(b, "%s%s", i ? ", " : " ", f->enums[i]);
-	if (rc == 0 && f->ref)
+	if (rc == 0 && f->ref && (ids = refs_of(refs, f->ref))) {
+		rc = enas_buf_printf(b, _("%sthe id of a %s record, one of:"),
+		    b->len ? "; " : "", f->ref);
+		for (i = 0; rc == 0 && i < ids->n; i++)
+			rc = enas_buf_printf(b, "%s%s", i ? ", " : " ",
+			    ids->ids[i]);
+	} else if (rc == 0 && f->ref)
 		rc = enas_buf_printf(b, "%sthe id of a %s record",
 		    b->len ? "; " : "", f->ref);
-	if (rc == 0 && f->match_src)
+	/* the pattern, unless the rule says in words what it wants */
+	if (rc == 0 && f->match_src && !f->message)
 		rc = enas_buf_printf(b, "%smatching %s", b->len ? "; " : "",
 		    f->match_src);
 	if (rc == 0 && f->required_if_src)
@@ -235,11 +275,12 @@ children(const struct enas_rules *r, const char *prefix,
 
 static int emit_level(struct enas_buf *b, const struct enas_rules *r,
     const char *prefix, int indent, const struct enas_setting *set,
-    size_t nset, int top);
+    size_t nset, int top, const struct enas_template_refs *refs);
 
 static int
 emit_items(struct enas_buf *b, const struct enas_rules *r,
-    const struct enas_field *f, int indent, struct enas_buf *h)
+    const struct enas_field *f, int indent, struct enas_buf *h,
+    const struct enas_template_refs *refs)
 {
 	const struct enas_field **list;
 	struct enas_buf prefix = ENAS_BUF_INIT, line = ENAS_BUF_INIT;
@@ -260,7 +301,7 @@ emit_items(struct enas_buf *b, const struct enas_rules *r,
 	    comment(b, indent, "", line.data) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (hint(h, list[i]) < 0)
+		if (hint(h, list[i], refs) < 0)
 			goto out;
 		line.len = 0;
 		if (enas_buf_printf(&line, "%s: %s%s", list[i]->path +
@@ -287,7 +328,7 @@ out:
 static int
 emit_field(struct enas_buf *b, const struct enas_rules *r,
     const struct enas_field *f, int indent, const struct enas_setting *set,
-    size_t nset)
+    size_t nset, const struct enas_template_refs *refs)
 {
 	struct enas_buf h = ENAS_BUF_INIT, prefix = ENAS_BUF_INIT;
 	const char *key = strrchr(f->path, '.') ? strrchr(f->path, '.') + 1 :
@@ -295,10 +336,10 @@ emit_field(struct enas_buf *b, const struct enas_rules *r,
 	int rc = ENAS_ENOMEM;
 
 	if (f->type == ENAS_ITEMS) {
-		rc = emit_items(b, r, f, indent, &h);
+		rc = emit_items(b, r, f, indent, &h, refs);
 		goto out;
 	}
-	if (hint(&h, f) < 0 ||
+	if (hint(&h, f, refs) < 0 ||
 	    (h.len && comment(b, indent, "", h.data) < 0) ||
 	    enas_buf_printf(b, "%*s%s:", indent, "", key) < 0)
 		goto out;
@@ -306,7 +347,8 @@ emit_field(struct enas_buf *b, const struct enas_rules *r,
 		if (enas_buf_puts(b, "\n") < 0 ||
 		    enas_buf_printf(&prefix, "%s.", f->path) < 0)
 			goto out;
-		rc = emit_level(b, r, prefix.data, indent + 2, set, nset, 0);
+		rc = emit_level(b, r, prefix.data, indent + 2, set, nset, 0,
+		    refs);
 		goto out;
 	}
 	v = setting(set, nset, f->path);
@@ -340,7 +382,8 @@ out:
 
 static int
 emit_level(struct enas_buf *b, const struct enas_rules *r, const char *prefix,
-    int indent, const struct enas_setting *set, size_t nset, int top)
+    int indent, const struct enas_setting *set, size_t nset, int top,
+    const struct enas_template_refs *refs)
 {
 	const struct enas_field **list;
 	size_t i, n;
@@ -364,7 +407,7 @@ emit_level(struct enas_buf *b, const struct enas_rules *r, const char *prefix,
 			}
 			if (rc == 0)
 				rc = emit_field(b, r, list[i], indent, set,
-				    nset);
+				    nset, refs);
 		}
 	}
 	free(list);
@@ -373,13 +416,14 @@ emit_level(struct enas_buf *b, const struct enas_rules *r, const char *prefix,
 
 int
 enas_template(struct enas_buf *b, const struct enas_rules *r, const char *id,
-    const struct enas_setting *set, size_t n)
+    const struct enas_setting *set, size_t n,
+    const struct enas_template_refs *refs)
 {
 	if (enas_buf_printf(b, "# A new %s.  Lines that start with # and "
 	    "fields left empty are\n# dropped when you save and quit.\nid: "
 	    "%s\n", r->kind, id) < 0)
 		return ENAS_ENOMEM;
-	return emit_level(b, r, "", 0, set, n, 1);
+	return emit_level(b, r, "", 0, set, n, 1, refs);
 }
 
 /* Where a line starts and ends, and whether it is gone. */
@@ -502,4 +546,271 @@ enas_template_tidy(struct enas_buf *out, const char *buf, size_t len)
 	if (rc < 0 || enas_buf_add(out, buf, len) < 0)
 		return ENAS_ENOMEM;
 	return 0;
+}
+
+/*
+ * Guidance for enas edit: comment lines put before line i of a record
+ * (at[i], 1-based; at[nlines + 1] goes at the end).
+ */
+struct notes {
+	const struct enas_rules *r;
+	const struct enas_template_refs *refs;
+	struct enas_buf *at;
+	int nlines;
+	struct enas_buf tmp, h;
+};
+
+/* The last line a node's key, value or children are on. */
+static int
+last_line(const struct enas_node *n)
+{
+	const struct enas_node *c;
+	int l = n->line > n->key_line ? n->line : n->key_line, x;
+
+	for (c = n->child; c; c = c->next)
+		if ((x = last_line(c)) > l)
+			l = x;
+	return l;
+}
+
+/*
+ * Append the text of field f as emit_field() writes it, at indent, to
+ * b with its field lines commented out ("  #key:"), so that taking away
+ * a '#' makes the line to write.
+ */
+static int
+commented_field(struct notes *x, struct enas_buf *b,
+    const struct enas_field *f, int indent)
+{
+	const char *s, *e, *end;
+	size_t ind;
+
+	x->tmp.len = 0;
+	if (emit_field(&x->tmp, x->r, f, indent, NULL, 0, x->refs) < 0)
+		return ENAS_ENOMEM;
+	end = x->tmp.data + x->tmp.len;
+	for (s = x->tmp.data; s < end; s = e + 1) {
+		e = memchr(s, '\n', (size_t)(end - s));
+		if (!e)
+			e = end;
+		for (ind = 0; s + ind < e && s[ind] == ' '; ind++)
+			;
+		if (enas_buf_add(b, s, ind) < 0 ||
+		    (s + ind < e && s[ind] != '#' &&
+		    enas_buf_puts(b, "#") < 0) ||
+		    enas_buf_add(b, s + ind, (size_t)(e - s) - ind) < 0 ||
+		    enas_buf_puts(b, "\n") < 0)
+			return ENAS_ENOMEM;
+	}
+	return 0;
+}
+
+/* The fields below prefix that map (a mapping) lacks, commented. */
+static int
+absent(struct notes *x, struct enas_buf *b, const struct enas_node *map,
+    const char *prefix, int indent, const char *lead)
+{
+	const struct enas_field **list;
+	const char *key;
+	size_t i, n;
+	int rc = 0, said = 0;
+
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	if (!(list = enas_calloc(x->r->nfields + 1, sizeof(*list))))
+		return ENAS_ENOMEM;
+	n = children(x->r, prefix, list);
+	for (i = 0; i < n && rc == 0; i++) {
+		key = list[i]->path + strlen(prefix);
+		if (strcmp(list[i]->path, "id") == 0 ||
+		    enas_node_get(map, key))
+			continue;
+		if (lead && !said++)
+			rc = comment(b, indent, "", lead);
+		if (rc == 0)
+			rc = commented_field(x, b, list[i], indent);
+	}
+	free(list);
+	return rc < 0 ? ENAS_ENOMEM : 0;
+}
+
+static int
+note_map(struct notes *x, const struct enas_node *map, const char *prefix)
+{
+	const struct enas_node *m, *c;
+	const struct enas_field *f, **list = NULL;
+	struct enas_buf path = ENAS_BUF_INIT, line = ENAS_BUF_INIT;
+	int ind, after, rc = ENAS_ENOMEM;
+	size_t i, n;
+
+	/* sizeof(*p) of an array of pointers: a false positive. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	if (!(list = enas_calloc(x->r->nfields + 1, sizeof(*list))))
+		return ENAS_ENOMEM;
+	for (m = map->child; m; m = m->next) {
+		path.len = 0;
+		if (enas_buf_printf(&path, "%s%s", prefix, m->key) < 0)
+			goto out;
+		if (!(f = enas_rules_field(x->r, path.data)) ||
+		    m->key_line < 1 || m->key_line > x->nlines)
+			continue;
+		ind = m->key_col - 1;
+		if (f->type == ENAS_ITEMS) {
+			/* what an item holds, and one to copy below */
+			x->tmp.len = 0;
+			if (emit_items(&x->tmp, x->r, f, ind, &x->h,
+			    x->refs) < 0)
+				goto out;
+			/* keep its comment lines: drop "key:" and after */
+			line.len = 0;
+			if (enas_buf_printf(&line, "\n%*s%s:\n", ind, "",
+			    m->key) < 0)
+				goto out;
+			for (i = 0; i + line.len <= x->tmp.len; i++)
+				if (memcmp(x->tmp.data + i, line.data,
+				    line.len) == 0)
+					break;
+			if (enas_buf_add(&x->at[m->key_line], x->tmp.data,
+			    i + 1 <= x->tmp.len ? i + 1 : x->tmp.len) < 0)
+				goto out;
+			line.len = 0;
+			if (enas_buf_printf(&line, "%s[].", path.data) < 0)
+				goto out;
+			n = children(x->r, line.data, list);
+			c = m->type == ENAS_SEQ ? m->child : NULL;
+			ind = c ? c->col - 3 : ind + 2;
+			if (ind < 0)
+				ind = 0;
+			after = last_line(m) + 1;
+			if (after > x->nlines + 1)
+				after = x->nlines + 1;
+			for (i = 0; i < n; i++)
+				if (enas_buf_printf(&x->at[after], "%*s#%s%s:\n",
+				    ind, "", i ? "  " : "- ",
+				    list[i]->path + line.len) < 0)
+					goto out;
+			continue;
+		}
+		if (hint(&x->h, f, x->refs) < 0 || (x->h.len &&
+		    comment(&x->at[m->key_line], ind, "", x->h.data) < 0))
+			goto out;
+		if (f->type == ENAS_MAPPING && m->type == ENAS_MAP) {
+			if (enas_buf_puts(&path, ".") < 0 ||
+			    note_map(x, m, path.data) < 0)
+				goto out;
+			after = last_line(m) + 1;
+			if (after > x->nlines + 1)
+				after = x->nlines + 1;
+			if (absent(x, &x->at[after], m, path.data, ind + 2,
+			    NULL) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(list);
+	enas_buf_free(&path);
+	enas_buf_free(&line);
+	return rc;
+}
+
+int
+enas_template_annotate(struct enas_buf *out, const struct enas_rules *r,
+    const char *id, const char *text, size_t len,
+    const struct enas_template_refs *refs)
+{
+	struct notes x = { r, refs, NULL, 0, ENAS_BUF_INIT, ENAS_BUF_INIT };
+	struct enas_record *rec = NULL;
+	const char *s, *e, *end = text + len;
+	int i, rc = ENAS_ENOMEM;
+
+	out->len = 0;
+	if (enas_buf_printf(out, _("# Editing %s %s.  Lines that start with # "
+	    "are never written;\n# quit without saving to leave the record "
+	    "as it is.\n"), r->kind, id) < 0)
+		return ENAS_ENOMEM;
+	for (s = text; s < end; s = e + 1, x.nlines++)
+		if (!(e = memchr(s, '\n', (size_t)(end - s))))
+			e = end;
+	rc = enas_record_parse(&rec, text, len, "", 0, NULL, NULL);
+	if (rc == ENAS_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		/* no guidance for what does not parse: the check will say */
+		rc = enas_buf_add(out, text, len) < 0 ? ENAS_ENOMEM : 0;
+		goto out;
+	}
+	rc = ENAS_ENOMEM;
+	if (!(x.at = enas_calloc((size_t)x.nlines + 2, sizeof(*x.at))))
+		goto out;
+	if (note_map(&x, rec->root, "") < 0 ||
+	    absent(&x, &x.at[x.nlines + 1], rec->root, "", 0,
+	    _("Fields this record does not have: to add one, take away the "
+	    "# before its lines and fill them in.")) < 0)
+		goto out;
+	for (s = text, i = 1; s < end; s = e + 1, i++) {
+		if (!(e = memchr(s, '\n', (size_t)(end - s))))
+			e = end;
+		if (enas_buf_add(out, x.at[i].data, x.at[i].len) < 0 ||
+		    enas_buf_add(out, s, (size_t)(e - s)) < 0 ||
+		    (e < end && enas_buf_puts(out, "\n") < 0))
+			goto out;
+	}
+	if (x.at[x.nlines + 1].len && ((len && text[len - 1] != '\n' &&
+	    enas_buf_puts(out, "\n") < 0) || enas_buf_add(out,
+	    x.at[x.nlines + 1].data, x.at[x.nlines + 1].len) < 0))
+		goto out;
+	rc = 0;
+out:
+	for (i = 0; x.at && i <= x.nlines + 1; i++)
+		enas_buf_free(&x.at[i]);
+	free(x.at);
+	enas_buf_free(&x.tmp);
+	enas_buf_free(&x.h);
+	enas_record_free(rec);
+	return rc;
+}
+
+int
+enas_template_refs(struct enas_template_refs **out, struct enas_repo *repo,
+    const struct enas_kinds *kinds, const struct enas_rules *r,
+    enum enas_source source)
+{
+	struct enas_template_refs *refs;
+	const struct enas_rules *k;
+	size_t i, j, n = 0;
+	int rc;
+
+	*out = NULL;
+	if (!(refs = enas_calloc(r->nfields + 1, sizeof(*refs))))
+		return ENAS_ENOMEM;
+	for (i = 0; i < r->nfields; i++) {
+		if (!r->fields[i].ref)
+			continue;
+		for (j = 0; j < n; j++)
+			if (strcmp(refs[j].kind, r->fields[i].ref) == 0)
+				break;
+		if (j < n || !(k = enas_kinds_find(kinds, r->fields[i].ref)))
+			continue;
+		/* a kind that cannot be listed is not: the hint says less */
+		if ((rc = enas_find_ids(&refs[n].ids, &refs[n].n, repo, source,
+		    k)) == ENAS_ENOMEM) {
+			enas_template_refs_free(refs);
+			return rc;
+		}
+		if (rc == 0)
+			refs[n++].kind = r->fields[i].ref;
+	}
+	*out = refs;
+	return 0;
+}
+
+void
+enas_template_refs_free(struct enas_template_refs *refs)
+{
+	size_t i;
+
+	for (i = 0; refs && refs[i].kind; i++)
+		enas_find_ids_free(refs[i].ids);
+	free(refs);
 }

@@ -8,8 +8,10 @@
 
 #include "date.h"
 #include "expr.h"
+#include "i18n.h"
 #include "pattern.h"
 #include "rules.h"
+#include "suggest.h"
 
 /* Mirrors rules.c: the compiled parts of a field. */
 struct field_priv {
@@ -175,12 +177,20 @@ check_enum(struct walk *w, const struct enas_field *f, const char *path,
 		if (strlen(f->enums[i]) == n->len &&
 		    memcmp(f->enums[i], n->value, n->len) == 0)
 			return;
+	const char *near;
+
 	for (i = 0; i < f->nenums; i++)
 		if (enas_buf_puts(&list, i ? ", " : "") < 0 ||
 		    enas_buf_puts(&list, f->enums[i]) < 0)
 			break;
-	report(w, f, path, n->line, n->col, "'%s' is not one of: %s",
-	    shown(n, vb, sizeof(vb)), list.data ? list.data : "");
+	near = enas_suggest(n->value, n->len, f->enums, f->nenums);
+	if (near)
+		report(w, f, path, n->line, n->col, _("'%s' is not one of: %s; "
+		    "did you mean %s?"), shown(n, vb, sizeof(vb)),
+		    list.data ? list.data : "", near);
+	else
+		report(w, f, path, n->line, n->col, "'%s' is not one of: %s",
+		    shown(n, vb, sizeof(vb)), list.data ? list.data : "");
 	enas_buf_free(&list);
 }
 
@@ -215,8 +225,9 @@ check_value(struct walk *w, const struct enas_field *f, const char *path,
 	case ENAS_BOOL:
 		if (!(n->len == 4 && memcmp(n->value, "true", 4) == 0) &&
 		    !(n->len == 5 && memcmp(n->value, "false", 5) == 0)) {
-			report(w, f, path, n->line, n->col, "'%s' is not true "
-			    "or false", shown(n, vb, sizeof(vb)));
+			report(w, f, path, n->line, n->col, _("'%s' is not "
+			    "true or false: a yes/no field takes true for yes, "
+			    "false for no"), shown(n, vb, sizeof(vb)));
 			return;
 		}
 		break;
@@ -230,6 +241,19 @@ check_value(struct walk *w, const struct enas_field *f, const char *path,
 
 static void walk_map(struct walk *w, const struct enas_node *map,
     char *path, size_t plen);
+
+/* A field the rules do not declare, and why that is, when we can say. */
+static void
+undeclared(struct walk *w, const char *path, const struct enas_node *n)
+{
+	struct enas_buf why = ENAS_BUF_INIT;
+
+	if (enas_suggest_field(&why, w->r, path) < 0)
+		w->status = ENAS_ENOMEM;
+	report(w, NULL, path, n->key_line, n->key_col, "field not declared "
+	    "in %s%s", w->r->file, why.data ? why.data : "");
+	enas_buf_free(&why);
+}
 
 static void
 walk_member(struct walk *w, const struct enas_node *n, char *path,
@@ -250,8 +274,7 @@ walk_member(struct walk *w, const struct enas_node *n, char *path,
 	memcpy(path + len, n->key, klen + 1);
 	len += klen;
 	if (!(f = enas_rules_field(w->r, path))) {
-		report(w, NULL, path, n->key_line, n->key_col, "field not "
-		    "declared in %s", w->r->file);
+		undeclared(w, path, n);
 		goto out;
 	}
 	switch (f->type) {

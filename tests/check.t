@@ -53,19 +53,19 @@ refuse "a required_if violation" 's/^status: open/status: closed/' \
 "$f:1:1: error: closure.date: required field is missing (required when status=closed)
 $f:1:1: error: closure.reason: required field is missing (required when status=closed)"
 refuse "an undeclared field" '$a name: someone' \
-"$f:29:1: error: name: field not declared in records/rules/case.yaml"
+"$f:29:1: error: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only"
 refuse "a value that does not match its pattern" 's/^nationality: GN/nationality: guinea/' \
-"$f:9:14: error: nationality: 'guinea' does not match [A-Z]{2} (ISO 3166-1 alpha-2 code, XX if unknown)"
+"$f:9:14: error: nationality: 'guinea' does not match [A-Z]{2} (ISO code, e.g. MA, GN, CI; XX if unknown)"
 refuse "an int that is not a number" 's/^age: 15/age: fifteen/' \
 "$f:7:6: error: age: 'fifteen' is not a whole number (ENAS are minors: age is 0 to 17 at registration)"
 refuse "a bool that is not true or false" 's/^age_estimated: true/age_estimated: yes/' \
-"$f:8:16: error: age_estimated: 'yes' is not true or false"
+"$f:8:16: error: age_estimated: 'yes' is not true or false: a yes/no field takes true for yes, false for no"
 refuse "an undeclared key inside a sequence item" '/    type: in_care/a\    note: x' \
-"$f:29:5: error: follow_ups[].note: field not declared in records/rules/case.yaml"
+"$f:29:5: error: follow_ups[].note: field not declared in records/rules/case.yaml; free-text notes are never recorded (they end up holding names); use the coded fields"
 refuse "a required key missing inside a sequence item" '/    status: accepted/d' \
 "$f:22:5: error: referrals[].status: required field is missing"
 refuse "NO stays a string, and is not a country" 's/^nationality: GN/nationality: NO/; s/^age_estimated: true/age_estimated: NO/' \
-"$f:8:16: error: age_estimated: 'NO' is not true or false"
+"$f:8:16: error: age_estimated: 'NO' is not true or false: a yes/no field takes true for yes, false for no"
 cp "$TMP/valid.yaml" "$f"
 
 # A deny: pattern: no phone number in a partner's name.

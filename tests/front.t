@@ -35,9 +35,12 @@ else
 	ok 0 "# skip: no man(1), or under valgrind"
 fi
 
-# The completion, driven as bash drives it.
+# The completion, driven as bash drives it when '=' and ':' do not
+# break words (COMP_WORDS split on blanks alone; tmux-completion.t has
+# bash's default, in a terminal).
 comp() {
 	bash -c '. "$ENAS_SRC/completion/enas.bash"
+	COMP_WORDBREAKS=${COMP_WORDBREAKS//[=:]/}
 	COMP_LINE=$1 COMP_POINT=${#1}
 	read -ra COMP_WORDS <<<"$1"
 	[[ $1 == *" " ]] && COMP_WORDS+=("")

@@ -11,7 +11,7 @@ cd "$TMP" && enas init r >/dev/null && cd r || exit 2
 cat >"$TMP/fill" <<'ED'
 #!/bin/sh
 cp "$1" "$TMP/template"
-sed -i -e 's/^registered:$/registered: 2024-03-14/' \
+sed -i -e 's/^registered:.*$/registered: 2024-03-14/' \
     -e 's/^partner:$/partner: asticude/' -e 's/^sex:$/sex: female/' \
     -e 's/^age:$/age: 13/' -e 's/^nationality:$/nationality: CI/' \
     -e 's/^protection_status:$/protection_status: separated/' \
@@ -56,7 +56,7 @@ id: NDR-$(date +%Y)-
 
 # Required.
 # a date, YYYY-MM-DD, not after today -- date of registration, YYYY-MM-DD
-registered:
+registered: $(date +%Y-%m-%d)
 # one of: casablanca, marrakech, nador, oujda
 site: nador" "$(head -9 "$TMP/template" | sed '3s/-[^-]*$/-/')" "the template starts with the id and the required fields"
 grep -q '^# Optional: fill in what you know.$' "$TMP/template" &&
@@ -91,7 +91,7 @@ ok $? "missing required fields: exit 1 with the diagnostics"
 is "$head:" "$(git rev-parse HEAD):$(git status --porcelain)" "nothing written, nothing committed"
 
 run enas new -n case site=nador name=someone
-is "2:enas-new: name: field not declared in records/rules/case.yaml" "$rc:$err" \
+is "2:enas-new: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only" "$rc:$err" \
     "an undeclared field is refused before anything"
 run enas new -n case site=nador registered=2024-05-02 partner=bayti sex=male \
     age=19 nationality=GN protection_status=unaccompanied risk_level=high \
