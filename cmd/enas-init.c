@@ -79,7 +79,12 @@ try_datadir(const char *top)
 		    top);
 	}
 	snprintf(data.hooks, sizeof(data.hooks), "%s/hooks", top);
-	return is_dir(data.rules) && is_dir(data.hooks);
+	if (!is_dir(data.rules) || !is_dir(data.hooks))
+		return 0;
+	/* git runs the hooks from wherever it is: an absolute path. */
+	if (realpath(data.hooks, probe))
+		snprintf(data.hooks, sizeof(data.hooks), "%s", probe);
+	return 1;
 }
 
 /*
@@ -438,15 +443,10 @@ main(int argc, char *argv[])
 	if (!is_dir(src))
 		install_dir(repo, top, data.partners, ENAS_RECORDS_DIR
 		    "/partners");
-	snprintf(src, sizeof(src), "%s/pre-commit", data.hooks);
-	install(repo, top, src, "hooks/pre-commit", 1);
-	snprintf(src, sizeof(src), "%s/pre-merge-commit", data.hooks);
-	install(repo, top, src, "hooks/pre-merge-commit", 1);
-	snprintf(src, sizeof(src), "%s/pre-receive", data.hooks);
-	install(repo, top, src, "hooks/pre-receive", 1);
+	/* Hooks are never tracked (SPEC §2): git runs the installed ones. */
 	attributes(repo, top);
-	config(repo, "core.hooksPath", "hooks", "the enas hooks in hooks/ "
-	    "do not run");
+	config(repo, "core.hooksPath", data.hooks, "the enas hooks do not "
+	    "run");
 	config(repo, "merge.enas.name", MERGE_NAME, "records do not merge "
 	    "field by field");
 	config(repo, "merge.enas.driver", MERGE_DRIVER, "records do not "

@@ -22,6 +22,7 @@
 #include "blobcache.h"
 #include "expr.h"
 #include "fastrec.h"
+#include "layout.h"
 #include "record.h"
 #include "rules.h"
 #include "stats.h"
@@ -1297,6 +1298,7 @@ struct listing {
 	size_t n, cap;
 	struct dir *dirs;
 	size_t ndirs, capdirs;
+	const char *dir;	/* the directory being listed, or NULL */
 };
 
 static int
@@ -1309,6 +1311,18 @@ not_a_file(struct run *s, const char *path, unsigned mode)
 	    "is not a regular file");
 }
 
+/* Whether dir/path (below the kind's directory) is a record's place. */
+static int
+in_layout(const struct run *s, const char *dir, const char *path)
+{
+	char rel[1024];
+
+	if (dir && (size_t)snprintf(rel, sizeof(rel), "%s/%s", dir, path) >=
+	    sizeof(rel))
+		return 0;
+	return enas_layout_kind_path(s->c.rules, dir ? rel : path);
+}
+
 static int
 list_cb(void *ctx, const char *path, const git_oid *old, const git_oid *new,
     unsigned mode)
@@ -1318,6 +1332,9 @@ list_cb(void *ctx, const char *path, const git_oid *old, const git_oid *new,
 	size_t cap;
 
 	(void)old;
+	/* Only what enas-check accepts is counted (lib/layout). */
+	if (!in_layout(l->s, l->dir, path))
+		return 0;
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return not_a_file(l->s, path, mode);
 	if (l->n == l->cap) {
@@ -1396,7 +1413,9 @@ list_dir(struct listing *l, const git_tree_entry *e)
 		    s->prefix, git_tree_entry_name(e));
 	snprintf(s->prefix + len, sizeof(s->prefix) - len, "%s/",
 	    git_tree_entry_name(e));
+	l->dir = git_tree_entry_name(e);
 	rc = enas_tree_each(s->git, &d->id, list_cb, l);
+	l->dir = NULL;
 	s->prefix[len] = '\0';
 	l->dirs[l->ndirs - 1].hi = l->n;
 	return rc;
@@ -1545,6 +1564,8 @@ diff_cb(void *ctx, const char *path, const git_oid *old, const git_oid *new,
 	struct changes *c = ctx;
 	int rc;
 
+	if (!in_layout(c->s, NULL, path))
+		return 0;
 	if (old && (rc = add_change(c, old, -1)) < 0)
 		return rc;
 	if (!new)

@@ -82,14 +82,13 @@ run() {
 }
 
 # records_repo DIR: a git repository with the project's rules and
-# partners committed, hooks installed by core.hooksPath.
+# partners committed, the project's hooks run through core.hooksPath
+# (never a directory of the repository: SPEC §2).
 records_repo() {
-	mkdir -p "$1/records" "$1/hooks"
+	mkdir -p "$1/records"
 	git -C "$1" init -q
 	cp -r "$ENAS_SRC/records/rules" "$ENAS_SRC/records/partners" "$1/records/"
-	cp "$ENAS_SRC/hooks/pre-commit" "$ENAS_SRC/hooks/pre-merge-commit" \
-	    "$ENAS_SRC/hooks/pre-receive" "$1/hooks/"
-	git -C "$1" config core.hooksPath hooks
+	git -C "$1" config core.hooksPath "$ENAS_SRC/hooks"
 	git -C "$1" add -A
 	git -C "$1" commit -q -m 'records: rules and partners'
 }
@@ -124,7 +123,7 @@ shared_remote() {
 # the hooks and the merge driver.
 office_clone() {
 	git clone -q "$1" "$2"
-	git -C "$2" config core.hooksPath hooks
+	git -C "$2" config core.hooksPath "$ENAS_SRC/hooks"
 	git -C "$2" config gc.auto 0
 	merge_driver "$2"
 }
