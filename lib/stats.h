@@ -108,4 +108,11 @@ int enas_stats_run(struct enas_stats **out, struct enas_repo *repo,
 
 void enas_stats_free(struct enas_stats *s);
 
+/*
+ * The minimum cell count for --publish: git config enas.minCell, or 11
+ * when unset.  ENAS_EUSAGE with a message when it is not a whole number
+ * from 3 to 1000000 (a minimum of 2 would print "<2", which says 1).
+ */
+int enas_stats_min_cell(long long *out, struct enas_repo *repo);
+
 #endif
