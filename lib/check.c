@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "check.h"
-#include "comment.h"
 #include "layout.h"
 #include "record.h"
 
@@ -652,10 +651,18 @@ enas_checker_buffer(struct enas_checker *c, const char *name,
 	} else
 		rc = check_record(c, k, rec, relpath);
 	enas_record_free(rec);
-	if (rc >= 0 && (rc = enas_comment_check(buf, len, name, counting,
-	    c)) > 0)
-		rc = 0;
 	return rc;
+}
+
+/* Whether path's file name is <id>.yaml for an id of kind k. */
+static int
+named_by_id(const struct kind *k, const char *path)
+{
+	const char *base = strrchr(path, '/') + 1;
+	size_t n = strlen(base);
+
+	return n > 5 && base[0] != '.' && strcmp(base + n - 5, ".yaml") == 0 &&
+	    enas_rules_id_ok(k->rules, base, n - 5);
 }
 
 /* The layout of one entry on its own (a file named on the command line). */
@@ -766,12 +773,17 @@ enas_checker_entry(struct enas_checker *c, const struct enas_entry *e)
 	}
 	if (!(k = kind_of_path(c, e->path)))
 		return 0;
-	/* Outside the layout: said by its check, once, not read. */
+	/*
+	 * Outside the layout: said by its check, once.  A file named by an
+	 * id of its kind is read all the same, wherever it stands, so that
+	 * its own errors come with it (and where it belongs).
+	 */
 	if (!enas_layout_record_path(&c->lk, e->path, NULL) ||
 	    e->mode != GIT_FILEMODE_BLOB) {
-		if (!c->layout_done)
-			return layout_one(c, e);
-		return 0;
+		if (!c->layout_done && (rc = layout_one(c, e)) < 0)
+			return rc;
+		if (e->mode != GIT_FILEMODE_BLOB || !named_by_id(k, e->path))
+			return 0;
 	}
 	if (enas_buf_printf(&name, "%s%s", s->prefix, e->path) < 0)
 		return ENAS_ENOMEM;

@@ -17,14 +17,13 @@ PATH=${ENAS_BUILD:-$src/build}:$PATH
 export PATH GIT_CONFIG_NOSYSTEM=1 LC_ALL=C NO_COLOR=1
 
 rm -rf "$dir"
-mkdir -p "$dir/records" "$dir/hooks"
+mkdir -p "$dir/records"
 cd "$dir"
 git init -q
 git config user.name 'Demo Office'
 git config user.email demo@example.org
-git config core.hooksPath hooks
+git config core.hooksPath "$src/hooks"
 cp -r "$src/records/rules" "$src/records/partners" records/
-cp "$src/hooks/pre-commit" "$src/hooks/pre-merge-commit" "$src/hooks/pre-receive" hooks/
 git add -A
 GIT_AUTHOR_DATE='2024-01-01T09:00:00+01:00' \
 GIT_COMMITTER_DATE='2024-01-01T09:00:00+01:00' \
