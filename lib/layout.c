@@ -508,7 +508,7 @@ mode_problem(struct out *o, const char *file, unsigned mode, int padded)
 {
 	const char *msg;
 
-	if (mode == MODE_TREE || (mode == MODE_BLOB && !padded))
+	if ((mode == MODE_TREE || mode == MODE_BLOB) && !padded)
 		return 0;
 	if (mode == MODE_EXEC)
 		msg = _("an executable file (mode 100755); records are plain "
@@ -824,8 +824,9 @@ walk_tree(struct walk *w, const git_oid *id, const git_oid *base,
 		sibs[i].dir = t.v[i].mode == MODE_TREE;
 		sibs[i].at = i;
 		old = b.obj ? base_entry(&b, &at, &t.v[i]) : NULL;
-		if (old && old->mode == t.v[i].mode && memcmp(old->oid,
-		    t.v[i].oid, GIT_OID_RAWSZ) == 0)
+		if (old && old->mode == t.v[i].mode && old->padded ==
+		    t.v[i].padded && memcmp(old->oid, t.v[i].oid,
+		    GIT_OID_RAWSZ) == 0)
 			continue;
 		w->path.len = len;
 		if ((len && enas_buf_add(&w->path, "/", 1) < 0) ||
@@ -1052,6 +1053,12 @@ enas_layout_check_paths(const struct enas_layout_path *v, size_t n,
 			skip = v[i].path;
 			skiplen = rlen;
 		}
+	}
+	/* Then the siblings, so that the order is the same in every mode. */
+	for (i = 0; i < n && rc >= 0; i++) {
+		if (only && !only[i])
+			continue;
+		rc = 0;
 		/*
 		 * The directories above it that the previous path checked
 		 * did not share (sorted paths leave a directory for good):
