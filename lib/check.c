@@ -220,7 +220,8 @@ enas_checker_new(struct enas_checker **out, const struct enas_snapshot *snap,
 		enas_checker_free(c);
 		return rc;
 	}
-	if (!(c->kv = enas_calloc(c->nkinds + 1, sizeof(*c->kv)))) {
+	if (!(c->kv = enas_calloc(c->nkinds + 1,
+	    sizeof(const struct enas_rules *)))) {
 		enas_checker_free(c);
 		return ENAS_ENOMEM;
 	}
@@ -748,7 +749,7 @@ check_layout(struct enas_checker *c, const char *changed)
 		v[k].mode = e->mode;
 		v[k].oid = s->source == ENAS_INDEX ? &e->oid : NULL;
 		if (only)
-			only[k] = other || changed[j - 1];
+			only[k] = (char)(other || changed[j - 1]);
 	}
 	rc = enas_layout_check_paths(v, n, only, &c->lk,
 	    s->source == ENAS_WORKTREE ? enas_repo_workdir(s->repo) : NULL,

@@ -745,9 +745,7 @@ static int walk_tree(struct walk *w, const git_oid *id, const git_oid *base,
 static const struct tent *
 base_entry(const struct rawtree *base, size_t *at, const struct tent *e)
 {
-	int d;
-
-	while (*at < base->n && (d = git_order(&base->v[*at], e)) < 0)
+	while (*at < base->n && git_order(&base->v[*at], e) < 0)
 		(*at)++;
 	if (*at < base->n && git_order(&base->v[*at], e) == 0)
 		return &base->v[*at];
