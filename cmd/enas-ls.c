@@ -14,6 +14,7 @@
 #include "find.h"
 #include "i18n.h"
 #include "kinds.h"
+#include "layout.h"
 #include "record.h"
 #include "repo.h"
 #include "tool.h"
@@ -197,11 +198,11 @@ main(int argc, char *argv[])
 		err(2, NULL);
 	for (i = 0; i < snap->n; i++) {
 		e = &snap->entries[i];
+		/* Only what enas-check accepts is listed (lib/layout). */
+		if (!enas_layout_kind_path(r, e->path + under.len + 1))
+			continue;
 		base = strrchr(e->path, '/') + 1;
 		len = strlen(base);
-		if (base[0] == '.' || len <= 5 ||
-		    strcmp(base + len - 5, ".yaml") != 0)
-			continue;
 		rec = NULL;
 		if (parse) {
 			snprintf(name, sizeof(name), "%s%s", snap->prefix,

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "find.h"
+#include "layout.h"
 #include "record.h"
 
 /* A value of a unique field, and where it stands. */
@@ -39,6 +40,10 @@ struct enas_checker {
 	char **dirs;		/* every directory of the snapshot, sorted */
 	size_t ndirs;
 	int dirs_built;
+	const struct enas_rules **kv;	/* the kinds' rules, for the layout */
+	struct enas_layout_kinds lk;
+	const struct enas_snapshot *base;	/* of enas_checker_changes() */
+	int layout_done;	/* the whole snapshot's layout was checked */
 };
 
 /*
@@ -85,6 +90,7 @@ enas_checker_new(struct enas_checker **out, const struct enas_snapshot *snap,
     enas_diag_fn fn, void *ctx)
 {
 	struct enas_checker *c;
+	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -101,6 +107,15 @@ enas_checker_new(struct enas_checker **out, const struct enas_snapshot *snap,
 		enas_checker_free(c);
 		return rc;
 	}
+	if (!(c->kv = enas_calloc(c->nkinds + 1,
+	    sizeof(const struct enas_rules *)))) {
+		enas_checker_free(c);
+		return ENAS_ENOMEM;
+	}
+	for (i = 0; i < c->nkinds; i++)
+		c->kv[i] = c->kinds[i].rules;
+	c->lk.rules = c->kv;
+	c->lk.n = c->nkinds;
 	*out = c;
 	return 0;
 }
@@ -121,6 +136,7 @@ enas_checker_free(struct enas_checker *c)
 	}
 	free(c->uvals);
 	free(c->kinds);
+	free(c->kv);
 	free(c->done);
 	enas_buf_free(&c->buf);
 	for (i = 0; i < c->ndirs; i++)
@@ -514,13 +530,116 @@ enas_checker_buffer(struct enas_checker *c, const char *name,
 	return rc;
 }
 
+/* Whether path's file name is <id>.yaml for an id of kind k. */
+static int
+named_by_id(const struct kind *k, const char *path)
+{
+	const char *base = strrchr(path, '/') + 1;
+	size_t n = strlen(base);
+
+	return n > 5 && base[0] != '.' && strcmp(base + n - 5, ".yaml") == 0 &&
+	    enas_rules_id_ok(k->rules, base, n - 5);
+}
+
+/* The layout of one entry on its own (a file named on the command line). */
+static int
+layout_one(struct enas_checker *c, const struct enas_entry *e)
+{
+	const struct enas_snapshot *s = c->snap;
+	struct enas_layout_path p = { e->path, e->mode, NULL };
+
+	if (s->source == ENAS_INDEX)
+		p.oid = &e->oid;
+	return enas_layout_check_paths(&p, 1, NULL, &c->lk,
+	    s->source == ENAS_WORKTREE ? enas_repo_workdir(s->repo) : NULL,
+	    s->prefix, enas_diag_counting, &c->count) < 0 ? ENAS_ENOMEM : 0;
+}
+
+/* Whether the rules files of a and b differ (then so may the kinds). */
+static int
+rules_differ(const struct enas_snapshot *a, const struct enas_snapshot *b)
+{
+	size_t i = 0, j = 0, plen = strlen(ENAS_RULES_DIR "/");
+
+	while (i < a->n && strncmp(a->entries[i].path, ENAS_RULES_DIR "/",
+	    plen) < 0)
+		i++;
+	while (j < b->n && strncmp(b->entries[j].path, ENAS_RULES_DIR "/",
+	    plen) < 0)
+		j++;
+	for (;; i++, j++) {
+		int ia = i < a->n && strncmp(a->entries[i].path,
+		    ENAS_RULES_DIR "/", plen) == 0;
+		int ib = j < b->n && strncmp(b->entries[j].path,
+		    ENAS_RULES_DIR "/", plen) == 0;
+
+		if (!ia || !ib)
+			return ia != ib;
+		if (strcmp(a->entries[i].path, b->entries[j].path) != 0 ||
+		    !git_oid_equal(&a->entries[i].oid, &b->entries[j].oid) ||
+		    a->entries[i].mode != b->entries[j].mode)
+			return 1;
+	}
+}
+
+/*
+ * The layout of the snapshot (SPEC §9): a commit's whole tree, what
+ * changed since c->base's when the kinds are the same; the index's or
+ * the working tree's paths, or with changed (one flag per entry) only
+ * those and every path outside records/.
+ */
+static int
+check_layout(struct enas_checker *c, const char *changed)
+{
+	const struct enas_snapshot *s = c->snap, *b = c->base;
+	struct enas_layout_path *v = NULL;
+	char *only = NULL;
+	size_t i, j, k, n;
+	int rc;
+
+	c->layout_done = 1;
+	if (s->has_tree) {
+		rc = enas_layout_check_tree(enas_repo_git(s->repo), &s->tree,
+		    b && b->has_tree && !rules_differ(s, b) ? &b->tree : NULL,
+		    &c->lk, s->prefix, enas_diag_counting, &c->count);
+		return rc < 0 ? rc : 0;
+	}
+	if (s->source == ENAS_COMMIT)
+		return 0;	/* a commit is checked through its tree */
+	n = s->n + s->nothers;
+	if (!(v = enas_calloc(n + 1, sizeof(*v))) || (changed &&
+	    !(only = enas_calloc(n + 1, 1)))) {
+		free(v);
+		return ENAS_ENOMEM;
+	}
+	/* others below "records/" first, then records/, then the rest */
+	for (i = j = k = 0; k < n; k++) {
+		const struct enas_entry *e;
+		int other;
+
+		other = j == s->n || (i < s->nothers &&
+		    strcmp(s->others[i].path, ENAS_RECORDS_DIR "/") < 0);
+		e = other ? &s->others[i++] : &s->entries[j++];
+		v[k].path = e->path;
+		v[k].mode = e->mode;
+		v[k].oid = s->source == ENAS_INDEX ? &e->oid : NULL;
+		if (only)
+			only[k] = (char)(other || changed[j - 1]);
+	}
+	rc = enas_layout_check_paths(v, n, only, &c->lk,
+	    s->source == ENAS_WORKTREE ? enas_repo_workdir(s->repo) : NULL,
+	    s->prefix, enas_diag_counting, &c->count);
+	free(v);
+	free(only);
+	return rc < 0 ? rc : 0;
+}
+
 int
 enas_checker_entry(struct enas_checker *c, const struct enas_entry *e)
 {
 	const struct enas_snapshot *s = c->snap;
 	struct enas_buf name = ENAS_BUF_INIT;
 	struct kind *k;
-	const char *base;
 	int rc = 0;
 
 	if (e >= s->entries && e < s->entries + s->n) {
@@ -530,17 +649,20 @@ enas_checker_entry(struct enas_checker *c, const struct enas_entry *e)
 	}
 	if (!(k = kind_of_path(c, e->path)))
 		return 0;
-	base = strrchr(e->path, '/') + 1;
-	if (base[0] == '.')
-		return 0;
+	/*
+	 * Outside the layout: said by its check, once.  A file named by an
+	 * id of its kind is read all the same, wherever it stands, so that
+	 * its own errors come with it (and where it belongs).
+	 */
+	if (!enas_layout_record_path(&c->lk, e->path, NULL) ||
+	    e->mode != GIT_FILEMODE_BLOB) {
+		if (!c->layout_done && (rc = layout_one(c, e)) < 0)
+			return rc;
+		if (e->mode != GIT_FILEMODE_BLOB || !named_by_id(k, e->path))
+			return 0;
+	}
 	if (enas_buf_printf(&name, "%s%s", s->prefix, e->path) < 0)
 		return ENAS_ENOMEM;
-	if (!enas_find_is_yaml(e->path)) {
-		enas_diag_report(enas_diag_counting, &c->count, name.data, 0, 0,
-		    ENAS_ERROR, NULL, NULL,
-		    "not a record: files in %s are <id>.yaml", k->prefix);
-		goto out;
-	}
 	if (e->conflict) {
 		enas_diag_report(enas_diag_counting, &c->count, name.data, 0, 0,
 		    ENAS_ERROR, NULL, NULL,
@@ -572,6 +694,8 @@ enas_checker_all(struct enas_checker *c)
 
 	for (i = 0; i < c->nkinds; i++)
 		c->kinds[i].full = 1;
+	if (!c->layout_done && (rc = check_layout(c, NULL)) < 0)
+		return rc;
 	for (i = 0; i < c->snap->n; i++)
 		if ((rc = enas_checker_entry(c, &c->snap->entries[i])) < 0)
 			return rc;
@@ -613,6 +737,20 @@ enas_checker_delta(struct enas_checker *c, const struct enas_delta *d)
 			return enas_checker_all(c);
 	if (!(lost = enas_calloc(c->nkinds + 1, 1)))
 		return ENAS_ENOMEM;
+	if (!c->layout_done) {
+		char *changed = enas_calloc(s->n + 1, 1);
+
+		if (!changed) {
+			rc = ENAS_ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < d->nchanged; i++)
+			changed[d->changed[i]] = 1;
+		rc = check_layout(c, changed);
+		free(changed);
+		if (rc < 0)
+			goto out;
+	}
 	for (i = 0; i < d->ndeleted; i++)
 		if ((k = kind_of_path(c, d->deleted[i])))
 			lost[k - c->kinds] = 1;
@@ -644,8 +782,10 @@ enas_checker_changes(struct enas_checker *c, const struct enas_snapshot *base)
 	struct enas_delta d;
 	int rc;
 
+	c->base = base;
 	if ((rc = enas_delta_between(&d, c->snap, base)) == 0)
 		rc = enas_checker_delta(c, &d);
+	c->base = NULL;
 	enas_delta_free(&d);
 	return rc;
 }
@@ -677,7 +817,7 @@ enas_checker_finish(struct enas_checker *c)
 	for (i = 0; i < s->n; i++) {
 		if (c->done[i] || !(k = kind_of_path(c, s->entries[i].path)) ||
 		    !k->has_unique || !k->checked || k->full ||
-		    !enas_find_is_yaml(s->entries[i].path))
+		    !enas_layout_record_path(&c->lk, s->entries[i].path, NULL))
 			continue;
 		name.len = 0;
 		if ((rc = enas_buf_printf(&name, "%s%s", s->prefix,

@@ -185,7 +185,7 @@ parse_index(struct idx *x, const unsigned char *m, size_t len)
 	const unsigned char *p, *end = m + len - OIDLEN, *name;
 	struct enas_snapshot *s = x->s;
 	uint32_t version, n, i, flags, sig, size;
-	size_t nlen, elen, plen = strlen(ENAS_RECORDS_DIR "/");
+	size_t nlen, elen, ocap = 0, plen = strlen(ENAS_RECORDS_DIR "/");
 	int rc;
 
 	if (len < HDR + OIDLEN || memcmp(m, "DIRC", 4) != 0)
@@ -228,6 +228,24 @@ parse_index(struct idx *x, const unsigned char *m, size_t len)
 			if (!(s->n && e->conflict &&
 			    strcmp(s->entries[s->n - 1].path, e->path) == 0))
 				s->n++;
+		} else if (!(s->nothers && (flags >> 12 & 3) != 0 &&
+		    strcmp(s->others[s->nothers - 1].path,
+		    (const char *)name) == 0)) {
+			/* outside records/: for the layout's check */
+			struct enas_entry *e;
+
+			if (s->nothers == ocap) {
+				ocap = ocap ? ocap * 2 : 8;
+				if (!(e = enas_realloc(s->others, ocap *
+				    sizeof(*e))))
+					return ENAS_ENOMEM;
+				s->others = e;
+			}
+			e = &s->others[s->nothers++];
+			e->path = (char *)name;
+			git_oid_fromraw(&e->oid, p + 40);
+			e->mode = be32(p + 24);
+			e->conflict = (flags >> 12 & 3) != 0;
 		}
 		p += elen;
 	}

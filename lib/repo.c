@@ -98,18 +98,18 @@ enas_repo_workdir(const struct enas_repo *r)
 }
 
 static int
-add_entry(struct enas_snapshot *s, size_t *cap, const char *path,
+add_to(struct enas_entry **v, size_t *n, size_t *cap, const char *path,
     const git_oid *oid, unsigned mode, int conflict)
 {
 	struct enas_entry *e;
 
-	if (s->n == *cap) {
+	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 256;
-		if (!(e = enas_realloc(s->entries, *cap * sizeof(*e))))
+		if (!(e = enas_realloc(*v, *cap * sizeof(*e))))
 			return ENAS_ENOMEM;
-		s->entries = e;
+		*v = e;
 	}
-	e = &s->entries[s->n];
+	e = &(*v)[*n];
 	if (!(e->path = enas_strdup(path)))
 		return ENAS_ENOMEM;
 	if (oid)
@@ -118,8 +118,15 @@ add_entry(struct enas_snapshot *s, size_t *cap, const char *path,
 		memset(&e->oid, 0, sizeof(e->oid));
 	e->mode = mode;
 	e->conflict = conflict;
-	s->n++;
+	(*n)++;
 	return 0;
+}
+
+static int
+add_entry(struct enas_snapshot *s, size_t *cap, const char *path,
+    const git_oid *oid, unsigned mode, int conflict)
+{
+	return add_to(&s->entries, &s->n, cap, path, oid, mode, conflict);
 }
 
 /* Walk the working tree below rel (a path from the top, no slash). */
@@ -195,6 +202,49 @@ records_dir_ok(const char *top)
 		    "must be a directory of the repository", ENAS_RECORDS_DIR,
 		    ENAS_RECORDS_DIR);
 	return 0;
+}
+
+/*
+ * The working tree's top-level names other than records and .git, for
+ * the layout's check: a directory is one entry, not walked.
+ */
+static int
+walk_top(struct enas_snapshot *s, const char *top)
+{
+	struct enas_buf full = ENAS_BUF_INIT;
+	struct dirent *d;
+	struct stat st;
+	size_t cap = 0;
+	unsigned mode;
+	DIR *dir;
+	int rc = 0;
+
+	if (!(dir = opendir(top)))
+		return enas_error_set(ENAS_EIO, "%s: %s", top, strerror(errno));
+	while ((d = readdir(dir))) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") ==
+		    0 || strcmp(d->d_name, ".git") == 0 ||
+		    strcmp(d->d_name, ENAS_RECORDS_DIR) == 0)
+			continue;
+		full.len = 0;
+		if ((rc = enas_buf_printf(&full, "%s%s", top, d->d_name)) < 0)
+			break;
+		if (lstat(full.data, &st) < 0) {
+			rc = enas_error_set(ENAS_EIO, "%s: %s", full.data,
+			    strerror(errno));
+			break;
+		}
+		mode = S_ISDIR(st.st_mode) ? GIT_FILEMODE_TREE :
+		    S_ISREG(st.st_mode) ? (st.st_mode & 0111 ?
+		    GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB) :
+		    S_ISLNK(st.st_mode) ? GIT_FILEMODE_LINK : 0;
+		if ((rc = add_to(&s->others, &s->nothers, &cap, d->d_name,
+		    NULL, mode, 0)) < 0)
+			break;
+	}
+	closedir(dir);
+	enas_buf_free(&full);
+	return rc;
 }
 
 struct tree_walk {
@@ -273,7 +323,8 @@ snapshot_index(struct enas_snapshot *s, const char *under)
 	const git_index_entry *ie;
 	const char *last = NULL;
 	git_index *index = NULL;
-	size_t i, n, cap = 0, plen = strlen(under);
+	size_t i, n, cap = 0, ocap = 0, plen = strlen(under);
+	size_t rlen = strlen(ENAS_RECORDS_DIR "/");
 	int rc = 0, stage;
 
 	if (git_repository_index(&index, s->repo->git) < 0)
@@ -285,9 +336,18 @@ snapshot_index(struct enas_snapshot *s, const char *under)
 	n = git_index_entrycount(index);
 	for (i = 0; i < n; i++) {
 		ie = git_index_get_byindex(index, i);
+		stage = git_index_entry_stage(ie);
+		if (strncmp(ie->path, ENAS_RECORDS_DIR "/", rlen) != 0 &&
+		    strcmp(under, ENAS_RECORDS_DIR) == 0) {
+			if ((stage == 0 || !s->nothers || strcmp(s->others[
+			    s->nothers - 1].path, ie->path) != 0) &&
+			    (rc = add_to(&s->others, &s->nothers, &ocap,
+			    ie->path, &ie->id, ie->mode, stage != 0)) < 0)
+				goto out;
+			continue;
+		}
 		if (strncmp(ie->path, under, plen) != 0 || ie->path[plen] != '/')
 			continue;
-		stage = git_index_entry_stage(ie);
 		if (stage && last && strcmp(last, ie->path) == 0)
 			continue;
 		if ((rc = add_entry(s, &cap, ie->path, &ie->id, ie->mode,
@@ -337,6 +397,8 @@ snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
 		rc = enas_repo_error("cannot read the commit");
 		goto fail;
 	}
+	git_oid_cpy(&s->tree, git_tree_id(tree));
+	s->has_tree = 1;
 	if ((rc = snapshot_tree(s, tree, under)) < 0)
 		goto fail;
 	git_tree_free(tree);
@@ -370,6 +432,8 @@ enas_snapshot_tree(struct enas_snapshot **out, struct enas_repo *repo,
 	*out = NULL;
 	if ((rc = snapshot_new(&s, repo, ENAS_COMMIT)) < 0)
 		return rc;
+	git_oid_cpy(&s->tree, id);
+	s->has_tree = 1;
 	if (git_tree_lookup(&tree, repo->git, id) < 0)
 		rc = enas_repo_error("cannot read the tree");
 	else
@@ -424,8 +488,10 @@ enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
 		rc = enas_error_set(ENAS_EGIT, "a bare repository has no "
 		    "working tree; use -r REV");
 	else if ((rc = records_dir_ok(enas_repo_workdir(repo))) == 0 &&
-	    (rc = enas_buf_puts(&rel, under)) == 0)
-		rc = walk_dir(s, &cap, enas_repo_workdir(repo), &rel);
+	    (rc = enas_buf_puts(&rel, under)) == 0 &&
+	    (rc = walk_dir(s, &cap, enas_repo_workdir(repo), &rel)) == 0 &&
+	    strcmp(under, ENAS_RECORDS_DIR) == 0)
+		rc = walk_top(s, enas_repo_workdir(repo));
 	enas_buf_free(&rel);
 	if (rc < 0) {
 		enas_snapshot_free(s);
@@ -433,6 +499,8 @@ enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
 	}
 	if (s->n)	/* entries is NULL then, which qsort may not take */
 		qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
+	if (s->nothers)
+		qsort(s->others, s->nothers, sizeof(*s->others), cmp_entry);
 	*out = s;
 	return 0;
 }
@@ -453,6 +521,9 @@ enas_snapshot_free(struct enas_snapshot *s)
 		return;
 	for (i = 0; !s->block && !s->map && i < s->n; i++)
 		free(s->entries[i].path);
+	for (i = 0; !s->map && i < s->nothers; i++)
+		free(s->others[i].path);
+	free(s->others);
 	free(s->block);
 	if (s->map)
 		munmap(s->map, s->maplen);

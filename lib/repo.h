@@ -71,6 +71,17 @@ struct enas_snapshot {
 	char *block;		/* when set, every path points into it */
 	void *map;		/* or into this mapped index file */
 	size_t maplen;
+	/*
+	 * The paths outside records/, sorted, for the layout's check
+	 * (lib/layout): every other entry of the index; the working
+	 * tree's other top-level names (a directory as one entry of mode
+	 * GIT_FILEMODE_TREE, .git left out).  A commit's tree is checked
+	 * whole through tree (set when has_tree).
+	 */
+	struct enas_entry *others;
+	size_t nothers;
+	git_oid tree;
+	int has_tree;
 };
 
 /*

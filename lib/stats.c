@@ -13,6 +13,7 @@
 
 #include "commit.h"
 #include "i18n.h"
+#include "layout.h"
 #include "stats_int.h"
 
 /* --- one snapshot --- */
@@ -35,6 +36,7 @@ struct listing {
 	size_t n, cap;
 	struct dir *dirs;
 	size_t ndirs, capdirs;
+	const char *dir;	/* the directory being listed, or NULL */
 };
 
 int
@@ -47,6 +49,18 @@ stats_not_a_file(struct run *s, const char *path, unsigned mode)
 	    "is not a regular file");
 }
 
+/* Whether dir/path (below the kind's directory) is a record's place. */
+static int
+in_layout(const struct run *s, const char *dir, const char *path)
+{
+	char rel[1024];
+
+	if (dir && (size_t)snprintf(rel, sizeof(rel), "%s/%s", dir, path) >=
+	    sizeof(rel))
+		return 0;
+	return enas_layout_kind_path(s->c.rules, dir ? rel : path);
+}
+
 static int
 list_cb(void *ctx, const char *path, const git_oid *old, const git_oid *new,
     unsigned mode)
@@ -56,6 +70,9 @@ list_cb(void *ctx, const char *path, const git_oid *old, const git_oid *new,
 	size_t cap;
 
 	(void)old;
+	/* Only what enas-check accepts is counted (lib/layout). */
+	if (!in_layout(l->s, l->dir, path))
+		return 0;
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return stats_not_a_file(l->s, path, mode);
 	if (l->n == l->cap) {
@@ -134,7 +151,9 @@ list_dir(struct listing *l, const git_tree_entry *e)
 		    s->prefix, git_tree_entry_name(e));
 	snprintf(s->prefix + len, sizeof(s->prefix) - len, "%s/",
 	    git_tree_entry_name(e));
+	l->dir = git_tree_entry_name(e);
 	rc = enas_tree_each(s->git, &d->id, list_cb, l);
+	l->dir = NULL;
 	s->prefix[len] = '\0';
 	l->dirs[l->ndirs - 1].hi = l->n;
 	return rc;

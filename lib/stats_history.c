@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout.h"
 #include "stats_int.h"
 
 /* --- history --- */
@@ -51,6 +52,9 @@ diff_cb(void *ctx, const char *path, const git_oid *old, const git_oid *new,
 	struct changes *c = ctx;
 	int rc;
 
+	/* Only what enas-check accepts is counted (lib/layout). */
+	if (!enas_layout_kind_path(c->s->c.rules, path))
+		return 0;
 	if (old && (rc = add_change(c, old, -1)) < 0)
 		return rc;
 	if (!new)

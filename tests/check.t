@@ -111,7 +111,7 @@ is "1:$f:7:6:age:19 is above 17" \
 cp "$TMP/valid.yaml" "$f"
 ln -s "$TMP/valid.yaml" records/cases/2024/NDR-2024-7K3QR.yaml
 run enas-check --all
-is "1:records/cases/2024/NDR-2024-7K3QR.yaml: error: is a symbolic link; records are regular files" \
+is "1:records/cases/2024/NDR-2024-7K3QR.yaml: error: a symbolic link; the records layout holds only plain files" \
     "$rc:$err" "a symbolic link under records/ is refused"
 rm records/cases/2024/NDR-2024-7K3QR.yaml
 

@@ -46,7 +46,7 @@ git add -A records
 run git commit -q -m "odd names"
 [ "$rc" = 1 ] && [ ! -e pwned ] && [ ! -e "$d/pwned" ] && [ ! -e pwned2 ]
 ok $? "odd file names are refused as records, and execute nothing"
-n=$(printf '%s\n' "$err" | grep -c "differs from the file name")
+n=$(printf '%s\n' "$err" | grep -c "^$d/.*: error: ")
 is 6 "$n" "each odd name gets its own diagnostic"
 git rm -q --cached -- "$d/a b.yaml" "$d/-rf.yaml" "$d/$(printf 'new\nline.yaml')" \
     "$d/$(printf 'bad\377byte.yaml')" "$d/\$(touch pwned).yaml" "$d/\`touch pwned2\`.yaml"
@@ -55,7 +55,10 @@ rm -f -- "$d/a b.yaml" "$d/-rf.yaml" "$d/$(printf 'new\nline.yaml')" \
 printf 'x\n' >"$(printf -- '-odd name\001.txt')"
 git add -A
 run git commit -q -m "an odd name outside records/"
-is "0:" "$rc:$err" "odd names outside records/ do not disturb the hook"
+is '1:-odd name\001.txt: error: the name holds a control character (U+0001)' \
+    "$rc:$err" "an odd name outside records/ is refused by the layout, quoted"
+git rm -q --cached -- "$(printf -- '-odd name\001.txt')"
+rm -f -- "$(printf -- '-odd name\001.txt')"
 
 # The server: a bare repository with the pre-receive hook.
 git init -q --bare "$TMP/server.git"
