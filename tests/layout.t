@@ -10,16 +10,16 @@
 
 plan 95
 
-records_repo "$TMP/r"
+# The server as enas init --bare makes it (its first commit holds the
+# rules, the partners and .gitattributes), and an office's clone of it.
+enas init --bare "$TMP/srv.git" >/dev/null 2>&1
+git -C "$TMP/srv.git" config enas.admin admin
+git clone -q "file://$TMP/srv.git" "$TMP/r"
 cd "$TMP/r" || exit 2
-printf 'records/**/*.yaml eol=lf merge=enas\n' >.gitattributes
+git config core.hooksPath "$ENAS_SRC/hooks"
 f=records/cases/2024/NDR-2024-7K3QP.yaml
 write_case "$f"
 git add -A && git commit -q -m "case NDR-2024-7K3QP: new"
-
-enas init --bare "$TMP/srv.git" >/dev/null 2>&1
-git -C "$TMP/srv.git" config enas.admin admin
-git remote add origin "file://$TMP/srv.git"
 REMOTE_USER=admin git push -q origin main 2>/dev/null
 run enas-check --all
 is "0:" "$rc:$err" "the repository passes"
@@ -38,6 +38,8 @@ refuse() {
 	is "1:$3" "$rc:$err" "$1: enas-check on the working tree"
 	git add -A
 	run git commit -q -m "case NDR-2024-7K3QP: x"
+	# (the server's policy on rules and repository files warns too)
+	err=$(printf '%s\n' "$err" | grep -v '^pre-commit: warning: .*only from an admin')
 	is "1:$3" "$rc:$err" "$1: the pre-commit hook"
 	git commit -q --no-verify -m "case NDR-2024-7K3QP: x"
 	run enas-check -r HEAD
@@ -156,6 +158,8 @@ git add -A && git commit -q --no-verify -m "case NDR-2024-AAAAA: new"
 run enas-stats cases -g site -O tsv --no-header
 is "0:nador	1:" "$rc:$out:$err" "enas-stats does not count records outside the layout"
 run enas-stats cases -g site -O tsv --no-header --history -Y
+# (the server's first commit bears today's date: its year is left out)
+out=$(printf '%s\n' "$out" | grep '^2024')
 is "0:2024	nador	1:" "$rc:$out:$err" "nor does enas-stats --history"
 run enas ls cases
 is "0:NDR-2024-7K3QP:" "$rc:$out:$err" "enas ls lists only what the layout holds"
