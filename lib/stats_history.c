@@ -110,13 +110,14 @@ stats_history(struct run *s, struct enas_stats *st, struct cells *res,
 	    (rc = history_periods(s, st, line, nline)) < 0)
 		goto out;
 	np = st->nperiods;
-	if (np && (!(trees = enas_calloc(np, sizeof(*trees))) ||
-	    !(has = enas_calloc(np, sizeof(*has))))) {
+	/* one more than needed: never a zero-sized allocation */
+	if (!(trees = enas_calloc(np + 1, sizeof(*trees))) ||
+	    !(has = enas_calloc(np + 1, sizeof(*has)))) {
 		rc = ENAS_ENOMEM;
 		goto out;
 	}
 	stats_set_prefix(s, tip, s->c.rules->dir);
-	for (i = 0; i < np && trees && has; i++) {
+	for (i = 0; i < np; i++) {
 		last = enas_period_next(q->interval, st->periods[i]) - 1;
 		for (j = 0; j < nline && line[j].day > last; j++)
 			;

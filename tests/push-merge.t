@@ -175,8 +175,8 @@ is "$before" "$(remote_main)" "the remote's refs are unchanged"
 git reset -q --hard origin/main
 
 run git push -q -f origin origin/main~1:main
-printf '%s\n' "$err" | grep -q "denying non-fast-forward refs/heads/main"
-ok $? "a forced push is refused by receive.denyNonFastForwards"
+printf '%s\n' "$err" | grep -q "^remote: refs/heads/main: error: ref: not a fast-forward: the push would drop commits that the server has"
+ok $? "a forced push is refused, by the hook before receive.denyNonFastForwards"
 run git push -q origin --delete main
 [ "$rc" = 1 ] && [ "$before" = "$(remote_main)" ]
 ok $? "so is deleting main (receive.denyDeletes)"

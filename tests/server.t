@@ -268,7 +268,7 @@ is "0:" "$rc:$err" "casablanca edits a Nador case"
 
 # The rules: an office may not change them; the admin may.
 rules_change() {
-	sed -i "s/'ISO 3166-1 alpha-2[^']*'/'$2'/" \
+	sed -i "s/'ISO code[^']*'/'$2'/" \
 	    "$TMP/$1/records/rules/case.yaml"
 	git -C "$TMP/$1" commit -q -a --no-verify -m 'rules: nationality message'
 }

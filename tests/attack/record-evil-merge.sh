@@ -11,4 +11,4 @@ printf 'name: Zahra Testname\n' >>"$F"
 git add "$F"
 git commit -q --no-verify -m "Merge branch 'side'"
 C=$(git rev-parse --short=7 HEAD)
-expect "$C:$F:29:1: error: name: field not declared in $C:records/rules/case.yaml"
+expect "$C:$F:29:1: error: name: field not declared in $C:records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only"
