@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "comment.h"
 #include "find.h"
 #include "layout.h"
 #include "record.h"
@@ -518,6 +519,12 @@ enas_checker_buffer(struct enas_checker *c, const char *name,
 		return 0;
 	if (rc < 0)
 		return rc;
+	/* No comments: a name or a note would escape every rule there. */
+	if ((rc = enas_comment_check(buf, len, name, enas_diag_counting,
+	    &c->count)) < 0) {
+		enas_record_free(rec);
+		return rc;
+	}
 	if (!k && !(k = kind_of_record(c, rec))) {
 		enas_diag_report(enas_diag_counting, &c->count, name, 1, 1,
 		    ENAS_ERROR, "id", NULL,

@@ -298,7 +298,7 @@ check_offices(struct commit_check *cc, const struct enas_checker *c)
 	const struct enas_rules *r;
 	git_tree_entry *te;
 	const char *path, *base;
-	size_t i, j, k, dlen, blen;
+	size_t i, j, blen;
 	int other;
 
 	if (!cc->pol->office)
@@ -308,19 +308,13 @@ check_offices(struct commit_check *cc, const struct enas_checker *c)
 		if (dd->status != GIT_DELTA_ADDED)
 			continue;
 		path = dd->new_file.path;
-		for (k = 0, r = NULL; k < enas_kinds_count(enas_checker_kinds(c)) && !r; k++) {
-			r = enas_kinds_at(enas_checker_kinds(c), k);
-			dlen = strlen(r->dir);
-			if (strncmp(path, ENAS_RECORDS_DIR "/",
-			    strlen(ENAS_RECORDS_DIR) + 1) != 0 ||
-			    strncmp(path + strlen(ENAS_RECORDS_DIR) + 1, r->dir,
-			    dlen) != 0 || path[strlen(ENAS_RECORDS_DIR) + 1 +
-			    dlen] != '/')
-				r = NULL;
-		}
-		base = strrchr(path, '/') + 1;
+		/* a record of some kind: below records/<dir>/, *.yaml */
+		if (!(r = enas_kinds_of_path(enas_checker_kinds(c), path)))
+			continue;
+		base = strrchr(path, '/');
+		base = base ? base + 1 : path;
 		blen = strlen(base);
-		if (!r || blen <= 5 || strcmp(base + blen - 5, ".yaml") != 0)
+		if (blen <= 5 || strcmp(base + blen - 5, ".yaml") != 0)
 			continue;
 		/* A merge brings records of the other side: not new. */
 		for (j = 1, other = 0; j < cc->nparents && !other; j++) {

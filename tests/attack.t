@@ -22,7 +22,7 @@
 
 # The layout cases pass once lib/layout (the closed layout) is wired
 # into the server's check.
-layout_wired=0
+layout_wired=1
 
 cases=
 n=0

@@ -4,5 +4,5 @@ F=$(case_file)
 write_case "$F"
 chmod +x "$F"
 commit "case NDR-2024-7K3QP: new"
-expect "$C:$F: error: TODO layout"
-hook_expect "$F: error: TODO layout"
+expect "$C:$F: error: an executable file (mode 100755); records are plain files: git update-index --chmod=-x, or chmod -x and git add"
+hook_expect "$F: error: an executable file (mode 100755); records are plain files: git update-index --chmod=-x, or chmod -x and git add"

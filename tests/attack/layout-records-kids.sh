@@ -3,5 +3,5 @@ hook=refuse
 mkdir -p records/kids
 printf 'id: x\nname: Zahra Testname\n' >records/kids/x.yaml
 commit "records: kids"
-expect "$C:records/kids/x.yaml: error: TODO layout"
-hook_expect "records/kids/x.yaml: error: TODO layout"
+expect "$C:records/kids: error: a directory outside the records layout: records/ holds only rules/, cases/, partners/, sessions/; remove it (git rm)"
+hook_expect "records/kids: error: a directory outside the records layout: records/ holds only rules/, cases/, partners/, sessions/; remove it (git rm)"
