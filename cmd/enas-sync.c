@@ -2,8 +2,10 @@
  * enas-sync: an office's daily exchange with the shared remote.  Fetch
  * the remote's branch, rebase the office's commits onto it (or merge,
  * with enas.sync = merge) through the enas merge driver, check the
- * result, push; when another office pushed first, wait a random while
- * and go round again, a bounded number of times.  Git does the work
+ * result, push, and fetch again: the sync is done only when the
+ * remote's branch holds the commit pushed, whatever git push said.
+ * When another office pushed first, wait a random while and go round
+ * again, a bounded number of times.  Git does the work
  * (libgit2 1.5 has no rebase through merge drivers, and git speaks ssh
  * as the office has set it up); this program decides what to run, and
  * reads the outcome from the repository, never from git's messages.
@@ -455,7 +457,7 @@ main(int argc, char *argv[])
 	size_t received, sent;
 	unsigned long round_start = 0;
 	long attempt, retried = 0;
-	int ch, rc, mode = -1, have_up;
+	int ch, rc, mode = -1, have_up, pushed = 0, landed = 0;
 	FILE *pusherr;
 
 	memset(&s, 0, sizeof(s));
@@ -534,13 +536,28 @@ main(int argc, char *argv[])
 			errx(2, _("cannot fetch %s from %s; your commits are "
 			    "safe on %s"), s.merge, s.remote, s.branch);
 		/*
-		 * A push just failed: if the remote's branch did not move,
-		 * the server refused it; show why.  If it moved, another
-		 * office pushed first: wait, then go round again.
+		 * After a push, what the remote holds decides, not what
+		 * git push said: done when the remote's branch has our
+		 * commit (the server may have taken a push whose answer
+		 * was lost).  Otherwise, if the branch did not move, the
+		 * server refused the push (or said it took it and did
+		 * not); show why.  If it moved, another office pushed
+		 * first, or the server refused our commits while it
+		 * moved: wait, then go round again.
 		 */
 		if (attempt > 0) {
+			if (have_up && contains(s.git, &up, &head)) {
+				landed = 1;
+				break;
+			}
 			if (git_oid_equal(have_up ? &up : &zero, &last)) {
 				show_file(pusherr);
+				if (pushed)
+					errx(2, _("git push said the server "
+					    "took the push, but %s's %s does not "
+					    "have it; your commits are safe on "
+					    "%s: enas sync again"), s.remote,
+					    s.merge, s.branch);
 				errx(1, _("the server refused the push (its "
 				    "reasons above); your commits are safe "
 				    "on %s: fix what it names, then enas sync "
@@ -612,15 +629,18 @@ main(int argc, char *argv[])
 		rewind(pusherr);
 		rc = run(fileno(pusherr), "git", "push", "-q", s.remote, dst,
 		    (char *)NULL);
-		if (rc == 0)
-			break;
+		pushed = rc == 0;
 		git_oid_cpy(&last, have_up ? &up : &zero);
 	}
 	fclose(pusherr);
 
+	/* Sent: what head has beyond the remote's branch before our push. */
 	received = records_between(s.git, &start, &head);
-	sent = have_up ? records_between(s.git, &up, &head) :
-	    records_between(s.git, NULL, &head);
+	if (landed)
+		sent = git_oid_is_zero(&last) ? records_between(s.git, NULL,
+		    &head) : records_between(s.git, &last, &head);
+	else
+		sent = 0;
 	if (!s.quiet) {
 		/* One sentence: what came in, what went out, how hard. */
 		printf(dngettext(ENAS_TEXTDOMAIN, "synced with %s: %zu record "

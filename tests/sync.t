@@ -6,7 +6,7 @@
 # commit it had.  (tests/server.t runs it over ssh against gitolite.)
 . "$(dirname "$0")/lib.sh"
 
-plan 46
+plan 49
 
 shared_remote "$TMP/srv.git"
 office_clone "$TMP/srv.git" "$TMP/ndr"
@@ -234,6 +234,27 @@ run enas-sync -C "$TMP/cas"
 is "2:enas-sync: cannot fetch refs/heads/main from origin; your commits are safe on main" \
     "$rc:$(printf '%s\n' "$err" | tail -n 1)" "an unreachable remote is exit 2"
 is "$mine" "$(git -C "$TMP/cas" rev-parse main)" "the branch is unmoved"
+
+# git push says it pushed, and the remote lacks the commit: not synced.
+# What the remote holds after the push decides, not git's exit status.
+office_clone "$TMP/srv.git" "$TMP/liar"
+mkdir -p "$TMP/bin"
+realgit=$(command -v git)
+cat >"$TMP/bin/git" <<EOF
+#!/bin/sh
+[ "\$1" = push ] && exit 0
+exec "$realgit" "\$@"
+EOF
+chmod +x "$TMP/bin/git"
+new_case "$TMP/liar" NDR-2024-AAAB1
+run env PATH="$TMP/bin:$PATH" enas-sync -C "$TMP/liar"
+is "2:enas-sync: git push said the server took the push, but origin's refs/heads/main does not have it; your commits are safe on main: enas sync again" \
+    "$rc:$(printf '%s\n' "$err" | tail -n 1)" "a push that did not land is not a sync"
+run enas-sync -C "$TMP/liar"
+is "0:synced with origin: 0 records received, 1 sent" "$rc:$out" \
+    "the next sync sends it"
+has "$TMP/srv.git" main "case NDR-2024-AAAB1: new"
+ok $? "and the server has it"
 
 # A new, empty server: the first sync sends everything.
 git init -q --bare "$TMP/empty.git"
