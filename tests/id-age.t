@@ -77,7 +77,12 @@ flip() {	# flip FILE OFFSET: change one byte
 	    seek $f, $ARGV[1], 0; read $f, my $c, 1; seek $f, $ARGV[1], 0;
 	    print $f chr(ord($c) ^ 1)' "$1" "$2"
 }
-flip bad1.age 40
+# (the stanza's line is base64: another base64 letter, so that it
+# still parses)
+cp good.age bad1.age
+perl -e 'open my $f, "+<:raw", $ARGV[0] or die; seek $f, $ARGV[1], 0;
+    read $f, my $c, 1; seek $f, $ARGV[1], 0;
+    print $f ($c eq "A" ? "B" : "A")' bad1.age 40
 run enas-id decrypt -i key.txt bad1.age
 is "1:enas-id: bad1.age: age: no identity matches: the file is not encrypted to any of your keys" \
     "$rc:$err" "a changed stanza is refused"
