@@ -166,9 +166,17 @@ analyze: | $(BUILD)/.deps
 	exit $$fail
 
 # The tests print TAP; prove runs them.  They find the tools in $(BUILD).
+# The expensive sweeps (many rounds of concurrent pushes, kills) are
+# sampled; FULL=1 (make check-full) runs them whole.
 check: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
-	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) \
+	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_FULL=$(FULL) \
 	    prove -f $(PROVEFLAGS) $(UNITS) tests/*.t
+
+# Everything whole: the sweeps, valgrind, and ten minutes of fuzzing.
+check-full:
+	$(MAKE) check FULL=1
+	$(MAKE) check-valgrind FULL=1
+	$(MAKE) fuzz FUZZ_SECONDS=75
 
 check-valgrind: CHECK_TOOLS = valgrind
 check-valgrind: CHECK_GROUPS = valgrind
@@ -186,7 +194,7 @@ check-valgrind: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_NO_JIT=1 \
 	    prove -f $(PROVEFLAGS) --exec '$(VALGRIND)' $(UNITS)
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_VALGRIND=1 \
-	    prove -f $(PROVEFLAGS) tests/*.t
+	    ENAS_FULL=$(FULL) prove -f $(PROVEFLAGS) tests/*.t
 
 demo: $(TOOLS)
 	ENAS_BUILD=$(abspath $(BUILD)) sh tests/demo.sh demo
@@ -222,6 +230,6 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all bench check check-deps check-valgrind demo install uninstall clean \
+.PHONY: all bench check check-full check-deps check-valgrind demo install uninstall clean \
 	fuzz fuzz-build fuzz-deps fuzz-replay fuzz-merge fuzz-afl analyze
 .SUFFIXES:

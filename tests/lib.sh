@@ -80,6 +80,12 @@ run() {
 	out=$(cat "$TMP/out")
 	err=$(cat "$TMP/err")
 }
+# sampled FULL SAMPLE: the rounds of an expensive sweep: FULL under make
+# check-full (ENAS_FULL=1), SAMPLE in make check, which CI runs.
+sampled() {
+	if [ -n "${ENAS_FULL:-}" ]; then echo "$1"; else echo "$2"; fi
+}
+
 
 # records_repo DIR: a git repository with the project's rules and
 # partners committed, the project's hooks run through core.hooksPath
