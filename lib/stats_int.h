@@ -44,6 +44,7 @@ struct gcol {
 	enum transform t;
 	int iter;		/* its sequence, or -1 */
 	const char *rest;	/* its path inside an item; NULL: the item */
+	size_t skip;		/* a tag on an item: enas_expr_eval_item() */
 };
 
 struct scol {
@@ -66,6 +67,9 @@ struct cq {
 	size_t nit;
 	const char *date;	/* the dating field, when needed */
 	const char *consent;	/* "consent.reporting", when needed */
+	int *witer;		/* per -w: the sequence whose items it
+				   selects, or -1: it selects records */
+	size_t *wskip;		/* per -w: enas_expr_eval_item()'s skip */
 	struct enas_buf sig;
 };
 

@@ -29,6 +29,8 @@ stats_cq_free(struct cq *c)
 	free(c->s);
 	for (i = 0; i < c->nit; i++)
 		free(c->iter[i]);
+	free(c->witer);
+	free(c->wskip);
 	enas_rules_free(c->rules);
 	enas_buf_free(&c->sig);
 }
@@ -237,6 +239,100 @@ compile_sum(struct cq *c, struct scol *s, const char *spec)
 	return iteration(c, s->path, f, &s->iter, &s->rest, 0);
 }
 
+/*
+ * The length of the sequence that path runs through ("referrals" of
+ * "referrals[].to", or a list field itself), or 0 when it runs through
+ * none.
+ */
+static size_t
+seq_len(const struct cq *c, const char *path)
+{
+	const struct enas_field *f;
+	const char *br;
+
+	if ((br = strstr(path, "[]")))
+		return (size_t)(br - path);
+	if ((f = enas_rules_field(c->rules, path)) && f->type == ENAS_LIST)
+		return strlen(path);
+	return 0;
+}
+
+/*
+ * Which of the sequences counted item by item a where-expression on
+ * field tests the items of: field is a path below "SEQ[]", or the list
+ * field SEQ itself.  *skip is where its path inside an item begins, for
+ * enas_expr_eval_item().  -1 when the expression is on the record.
+ */
+static int
+item_of(const struct cq *c, const char *field, size_t *skip)
+{
+	size_t i, n = seq_len(c, field);
+
+	*skip = 0;
+	if (n == 0)
+		return -1;
+	for (i = 0; i < c->nit; i++)
+		if (strlen(c->iter[i]) == n &&
+		    strncmp(c->iter[i], field, n) == 0) {
+			*skip = field[n] == '[' ? n + 2 : n;
+			return (int)i;
+		}
+	return -1;
+}
+
+/*
+ * What each -w and each -g ?EXPR selects: the items of a sequence that
+ * a group counts item by item, or records.  A sum over every item of a
+ * sequence that no group counts item by item, with a -w on the same
+ * sequence, would add up items that the -w does not select: refused.
+ */
+static int
+classify(struct cq *c)
+{
+	const struct enas_stats_query *q = c->q;
+	struct enas_expr *e;
+	const char *field;
+	size_t i, k, n;
+	int rc;
+
+	if (q->nwhere && (!(c->witer = enas_calloc(q->nwhere,
+	    sizeof(*c->witer))) || !(c->wskip = enas_calloc(q->nwhere,
+	    sizeof(*c->wskip)))))
+		return ENAS_ENOMEM;
+	for (i = 0; i < q->nwhere; i++) {
+		if ((rc = enas_expr_compile(&e, q->where[i], c->rules)) < 0)
+			return rc == ENAS_ENOMEM ? rc : enas_error_prefix(rc,
+			    "-w ");
+		field = enas_expr_field(e);
+		c->witer[i] = item_of(c, field, &c->wskip[i]);
+		n = c->witer[i] < 0 ? seq_len(c, field) : 0;
+		for (k = 0; n && k < c->ns; k++) {
+			if (c->s[k].iter >= 0 || seq_len(c, c->s[k].path) !=
+			    n || strncmp(c->s[k].path, field, n) != 0)
+				continue;
+			rc = enas_error_set(ENAS_EUSAGE, "-s %s with -w %s: "
+			    "the sum would add up every item of %.*s of the "
+			    "records selected, not only the items that match; "
+			    "group by a field of %.*s too (-g), to count and "
+			    "add up the matching items", c->s[k].path,
+			    q->where[i], (int)n, field, (int)n, field);
+			enas_expr_free(e);
+			return rc;
+		}
+		enas_expr_free(e);
+	}
+	for (i = 0; i < c->ng; i++) {
+		if (c->g[i].t != T_TAG)
+			continue;
+		if ((rc = enas_expr_compile(&e, c->g[i].path, c->rules)) < 0)
+			return rc == ENAS_ENOMEM ? rc : enas_error_prefix(rc,
+			    "-g ");
+		c->g[i].iter = item_of(c, enas_expr_field(e), &c->g[i].skip);
+		enas_expr_free(e);
+	}
+	return 0;
+}
+
 static int
 sig_add(struct cq *c, const char *tag, const char *v)
 {
@@ -269,6 +365,8 @@ stats_compile(struct run *s, const git_oid *commit)
 		if ((rc = compile_sum(c, &c->s[i], q->sums[i])) < 0)
 			return rc;
 	}
+	if ((rc = classify(c)) < 0)
+		return rc;
 	dated = !q->history && (q->interval || q->begin >= 0 || q->end >= 0);
 	if (dated && !(c->date = c->rules->date))
 		return enas_error_set(ENAS_EUSAGE, "%s records have no date "
@@ -278,7 +376,7 @@ stats_compile(struct run *s, const git_oid *commit)
 	    "consent.reporting")) && f->type == ENAS_BOOL)
 		c->consent = f->path;
 	git_oid_tostr(hex, sizeof(hex), &c->rules_tree);
-	if ((rc = sig_add(c, "enas-stats-yield", "1")) < 0 ||
+	if ((rc = sig_add(c, "enas-stats-yield", "2")) < 0 ||
 	    (rc = sig_add(c, "rules", hex)) < 0 ||
 	    (rc = sig_add(c, "kind", c->rules->kind)) < 0 ||
 	    (rc = sig_add(c, "date", c->date ? c->date : "-")) < 0 ||

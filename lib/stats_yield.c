@@ -159,11 +159,39 @@ put_value(struct run *s, struct ex *x, const char *file,
 }
 
 /*
+ * 1 when item, of sequence it, passes every -w that selects items of
+ * that sequence, 0 when not, or a negative status.
+ */
+static int
+item_selected(struct run *s, struct ex *x, size_t it,
+    const struct enas_node *item, const char *file)
+{
+	const struct cq *c = &s->c;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < x->nw; i++) {
+		if (c->witer[i] != (int)it)
+			continue;
+		if ((rc = enas_expr_eval_item(x->w[i], item,
+		    c->wskip[i])) < 0)
+			return enas_error_prefix(rc, "%s: -w %s: ", file,
+			    c->q->where[i]);
+		if (!rc)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * The yield of a parsed record, into x->out:
  *	flags (Y_PASS, Y_CONSENT, Y_DATE); when Y_PASS:
  *	[zigzag date when Y_DATE] nunits, and per unit per group
  *	(varint length + 1, or 0 for absent, then the bytes) and per sum
  *	a zigzag varint.
+ * A -w on the items of a sequence counted item by item leaves out the
+ * items it does not hold for; the others select or leave out the
+ * record.
  */
 static int
 extract(struct run *s, struct ex *x, const struct enas_node *root,
@@ -179,6 +207,8 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 
 	x->out.len = 0;
 	for (i = 0; i < x->nw; i++) {
+		if (c->witer[i] >= 0)
+			continue;	/* it selects items, below */
 		if ((rc = enas_expr_eval(x->w[i], root)) < 0)
 			return enas_error_prefix(rc, "%s: -w %s: ", file,
 			    c->q->where[i]);
@@ -224,8 +254,12 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 			x->items[i] = p;
 			x->cap[i] = n->nchild;
 		}
-		for (item = n->child; item; item = item->next)
-			x->items[i][x->nitems[i]++] = item;
+		for (item = n->child; item; item = item->next) {
+			if ((rc = item_selected(s, x, i, item, file)) < 0)
+				return rc;
+			if (rc)
+				x->items[i][x->nitems[i]++] = item;
+		}
 	}
 	for (i = 0; i < c->nit; i++)
 		units *= x->nitems[i];
@@ -237,7 +271,10 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 			const struct gcol *g = &c->g[i];
 
 			if (g->t == T_TAG) {
-				int holds = enas_expr_eval(x->tg[i], root);
+				int holds = g->iter < 0 ?
+				    enas_expr_eval(x->tg[i], root) :
+				    enas_expr_eval_item(x->tg[i],
+				    x->items[g->iter][idx[g->iter]], g->skip);
 
 				if (holds < 0)
 					return enas_error_set(holds, "%s: -w %s: "
