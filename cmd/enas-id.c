@@ -447,7 +447,7 @@ wipe_all(void)
 	memset(&C, 0, sizeof(C));
 }
 
-static void
+_Noreturn static void
 fail(void)
 {
 	errx(2, "%s", enas_error_last());

@@ -38,7 +38,7 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-static void
+_Noreturn static void
 nomem(void)
 {
 	errx(2, "out of memory");

@@ -123,6 +123,7 @@ enas_kinds_load(struct enas_kinds **out, const struct enas_snapshot *snap,
 		return ENAS_ENOMEM;
 	k->count.fn = fn;
 	k->count.ctx = ctx;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	if (!(k->rules = enas_calloc(snap->n + 1, sizeof(*k->rules)))) {
 		rc = ENAS_ENOMEM;
 		goto out;
@@ -161,7 +162,7 @@ enas_kinds_free(struct enas_kinds *k)
 
 	if (!k)
 		return;
-	for (i = 0; i < k->n; i++)
+	for (i = 0; k->rules && i < k->n; i++)
 		enas_rules_free(k->rules[i]);
 	free(k->rules);
 	enas_buf_free(&k->broken);

@@ -96,7 +96,8 @@ each_office(const git_config_entry *e, void *payload)
 	struct enas_policy *p = m->p;
 	const char *user = e->name + strlen("enas.office.");
 
-	if (!p->pusher || strcasecmp(user, p->pusher) != 0)
+	if (strncmp(e->name, "enas.office.", strlen("enas.office.")) != 0 ||
+	    !p->pusher || strcasecmp(user, p->pusher) != 0)
 		return 0;
 	free(p->office);
 	if (!(p->office = enas_strdup(e->value ? e->value : ""))) {
@@ -171,8 +172,11 @@ enas_policy_load(struct enas_policy **out, struct enas_repo *repo)
 		}
 		p->nrefs = 1;
 	}
-	if (git_config_foreach_match(cfg, "^enas\\.office\\.", each_office,
-	    &m) < 0 && m.status) {
+	/*
+	 * Every variable, filtered here: libgit2 1.5's regular expressions
+	 * (git_config_foreach_match) leak PCRE2's match data.
+	 */
+	if (git_config_foreach(cfg, each_office, &m) < 0 && m.status) {
 		rc = m.status;
 		goto fail;
 	}

@@ -227,6 +227,9 @@ stats_build_rows(struct run *s, struct enas_stats *st, struct cells *t)
 				    ng * sizeof(*keys));
 		nkeys = j;
 	}
+	/* st's from here: enas_stats_free() frees them on any failure */
+	pv->keys = keys;
+	pv->nkeys = nkeys ? nkeys : 1;
 	if (ng && (!(st->values = enas_calloc(ng, sizeof(*st->values))) ||
 	    !(st->nvalues = enas_calloc(ng, sizeof(*st->nvalues)))))
 		return ENAS_ENOMEM;
@@ -251,8 +254,6 @@ stats_build_rows(struct run *s, struct enas_stats *st, struct cells *t)
 	}
 	np = st->interval ? st->nperiods : 1;
 	st->nrows = np * nkeys;
-	pv->keys = keys;
-	pv->nkeys = nkeys ? nkeys : 1;
 	if (!(st->rows = enas_calloc(st->nrows ? st->nrows : 1,
 	    sizeof(*st->rows))) || !(pv->keyp = enas_calloc(st->nrows *
 	    ng + 1, sizeof(*pv->keyp))) || !(pv->sums = enas_calloc(

@@ -21,26 +21,7 @@
 
 #include "age.h"
 #include "enas.h"
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static void
 tohex(char *out, const unsigned char *p, size_t n)
@@ -399,6 +380,5 @@ main(int argc, char **argv)
 		test_vectors(dir, 0);
 		test_round_trips();
 	}
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

@@ -7,21 +7,7 @@
 #include <string.h>
 
 #include "editor.h"
-
-static int ntest, nfail;
-
-static void
-is(const char *want, const char *got, const char *what)
-{
-	int same = strcmp(want, got) == 0;
-
-	ntest++;
-	if (!same)
-		nfail++;
-	printf("%s %d - %s\n", same ? "ok" : "not ok", ntest, what);
-	if (!same)
-		printf("# want: [%s]\n#  got: [%s]\n", want, got);
-}
+#include "tap.h"
 
 static void
 strip(const char *in, unsigned flags, const char *want, const char *what)
@@ -44,7 +30,6 @@ main(void)
 	const char *text = "id: X\nage: 19\n";
 	char n[8];
 
-	printf("1..14\n");
 	strip("a: 1 # c\n# only\n  # indented\nb: 2\n", 0, "a: 1\nb: 2\n",
 	    "comment lines and trailing comments go");
 	strip("# x\na: 1   # c\n", ENAS_STRIP_BLANK, "\na: 1\n",
@@ -84,5 +69,5 @@ main(void)
 	is("0", n, "unmark: no block");
 	enas_diags_clear(&l);
 	enas_buf_free(&b);
-	return nfail != 0;
+	return tap_done();
 }

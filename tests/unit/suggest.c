@@ -6,33 +6,14 @@
 #include <string.h>
 
 #include "suggest.h"
-
-static int ntest, nfail;
-
-static void
-is(const char *want, const char *got, const char *what)
-{
-	int same = want && got ? strcmp(want, got) == 0 : want == got;
-
-	ntest++;
-	if (!same)
-		nfail++;
-	printf("%s %d - %s\n", same ? "ok" : "not ok", ntest, what);
-	if (!same)
-		printf("# want: %s\n#  got: %s\n", want ? want : "(none)",
-		    got ? got : "(none)");
-}
+#include "tap.h"
 
 static void
 dist(const char *a, const char *b, size_t want)
 {
 	size_t d = enas_suggest_distance(a, strlen(a), b, strlen(b));
 
-	ntest++;
-	if (d != want)
-		nfail++;
-	printf("%s %d - distance %s %s is %zu\n", d == want ? "ok" : "not ok",
-	    ntest, a, b, want);
+	ok(d == want, "distance %s %s is %zu", a, b, want);
 	if (d != want)
 		printf("#  got: %zu\n", d);
 }
@@ -56,7 +37,6 @@ main(void)
 	static const char *const two[] = { "bat", "cat" };
 	char longw[ENAS_SUGGEST_MAX + 2];
 
-	printf("1..17\n");
 	dist("", "", 0);
 	dist("nador", "nador", 0);
 	dist("nadour", "nador", 1);
@@ -76,5 +56,5 @@ main(void)
 	is("check", suggest("chekc", tools, 9), "chekc: check");
 	is(NULL, suggest("zat", two, 2), "a tie: no guess");
 	is(NULL, suggest(longw, sites, 4), "too long: no guess");
-	return nfail != 0;
+	return tap_done();
 }

@@ -32,13 +32,19 @@ ok(int cond, const char *fmt, ...)
 	putchar('\n');
 }
 
-/* Two strings equal; both printed as a TAP comment when they differ. */
+/*
+ * Two strings equal (or both NULL); both printed as a TAP comment when
+ * they differ, NULL as "(none)".
+ */
 static inline void
 is(const char *want, const char *got, const char *what)
 {
-	ok(strcmp(want, got) == 0, "%s", what);
-	if (strcmp(want, got) != 0)
-		printf("#   want: %s\n#    got: %s\n", want, got);
+	int same = want && got ? strcmp(want, got) == 0 : want == got;
+
+	ok(same, "%s", what);
+	if (!same)
+		printf("#   want: %s\n#    got: %s\n", want ? want : "(none)",
+		    got ? got : "(none)");
 }
 
 /* The plan, printed last; the exit status of the test. */
