@@ -12,6 +12,7 @@
 
 #include "date.h"
 #include "i18n.h"
+#include "kinds.h"
 #include "ledger.h"
 #include "period.h"
 #include "repo.h"
@@ -658,17 +659,39 @@ publish_audit(struct enas_stats *st, const struct enas_stats_query *q,
 	return rc;
 }
 
-/* --ledger [kind]: what was published, oldest first. */
+/*
+ * --ledger [kind]: what was published, oldest first.  The kind is named
+ * as everywhere else, by its name or its directory ("case" or "cases"),
+ * as the rules of HEAD define it; a kind that HEAD no longer has is
+ * matched by the name the ledger recorded.
+ */
 static int
 list_ledger(const char *kind, int verbose)
 {
 	struct enas_repo *repo = NULL;
+	struct enas_snapshot *rsnap = NULL;
+	struct enas_kinds *kinds = NULL;
+	const struct enas_rules *r;
 	struct enas_pub **pubs = NULL;
 	size_t n = 0, i, shown = 0;
+	int rc, known = 0;
 
 	if (enas_repo_open(&repo, NULL, 0) < 0 ||
 	    enas_ledger_read(&pubs, &n, repo) < 0)
 		errx(2, "%s", enas_error_last());
+	if (kind) {
+		if ((rc = enas_snapshot_under(&rsnap, repo, ENAS_COMMIT,
+		    "HEAD", ENAS_RULES_DIR)) < 0 ||
+		    (rc = tool_kinds(&kinds, rsnap)) < 0)
+			tool_fail(rc);
+		if ((r = enas_kinds_find(kinds, kind)))
+			kind = r->kind;
+		for (i = 0; i < n && !known; i++)
+			known = strcmp(pubs[i]->kind, kind) == 0;
+		if (!r && !known)
+			errx(2, _("no kind '%.64s' in %s%s"), kind,
+			    rsnap->prefix, ENAS_RULES_DIR);
+	}
 	for (i = 0; i < n; i++) {
 		const struct enas_pub *p = pubs[i];
 
@@ -691,6 +714,8 @@ list_ledger(const char *kind, int verbose)
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		err(2, "standard output");
 	enas_ledger_free(pubs, n);
+	enas_kinds_free(kinds);
+	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
 	enas_buf_free(&out);
 	if (fflush(stdout) == EOF || ferror(stdout))

@@ -4,7 +4,7 @@
 # what was printed (tests/lpattack.pl, with glpsol).
 . "$(dirname "$0")/lib.sh"
 
-plan 14
+plan 18
 
 if ! command -v glpsol >/dev/null; then
 	i=0
@@ -128,6 +128,17 @@ is "0:2" "$rc:$(printf '%s\n' "$out" | wc -l | tr -d ' ')" \
 is "enas-stats --publish --totals -g site -b 2024-01-01 -e 2024-07-01 -Q cases" \
     "$(printf '%s\n' "$out" | sed -n 1p | cut -f5)" \
     "an entry says what was asked"
+run enas-stats --ledger cases
+is "0:2" "$rc:$(printf '%s\n' "$out" | wc -l | tr -d ' ')" \
+    "--ledger cases: the kind by its directory"
+run enas-stats --ledger case
+is "0:2" "$rc:$(printf '%s\n' "$out" | wc -l | tr -d ' ')" \
+    "--ledger case: the kind by its name"
+run enas-stats --ledger partners
+is "1:" "$rc:$out" "--ledger partners: nothing published, exit 1"
+run enas-stats --ledger csae
+is "2:enas-stats: no kind 'csae' in records/rules" "$rc:$err" \
+    "--ledger of no kind: exit 2"
 git cat-file -e refs/enas/published:
 is 0 "$?" "the ledger is a ref, refs/enas/published"
 

@@ -2,7 +2,7 @@
 # enas-stats: exact figures from committed records, as of any commit.
 . "$(dirname "$0")/lib.sh"
 
-plan 57
+plan 60
 
 # case_rec ID SITE SEX AGE REGISTERED [CLOSED] [REPORTING]: a synthetic
 # case, with one referral and one follow-up on the day it was registered.
@@ -305,6 +305,47 @@ marrakech        1     1               2
 nador            1     2        1      4
 oujda            1                     1
 total            3     4        1      8" "$rc:$out" "-O table: wide, a column for each value of the last group, and totals"
+run enas-stats cases -g site,sex -O csv --totals
+is "0:site,sex,count
+casablanca,male,1
+marrakech,female,1
+marrakech,male,1
+nador,female,1
+nador,male,2
+nador,unknown,1
+oujda,female,1
+total,female,3
+total,male,4
+total,unknown,1
+casablanca,total,1
+marrakech,total,2
+nador,total,4
+oujda,total,1
+total,total,8" "$rc:$(printf '%s' "$out" | tr -d '\r')" \
+    "-O csv --totals: every margin after the rows, total in the columns summed over"
+run enas-stats cases -g site,sex -O json --totals
+is "0:{\"site\":\"casablanca\",\"sex\":\"male\",\"count\":1}
+{\"site\":\"marrakech\",\"sex\":\"female\",\"count\":1}
+{\"site\":\"marrakech\",\"sex\":\"male\",\"count\":1}
+{\"site\":\"nador\",\"sex\":\"female\",\"count\":1}
+{\"site\":\"nador\",\"sex\":\"male\",\"count\":2}
+{\"site\":\"nador\",\"sex\":\"unknown\",\"count\":1}
+{\"site\":\"oujda\",\"sex\":\"female\",\"count\":1}
+{\"total\":true,\"sex\":\"female\",\"count\":3}
+{\"total\":true,\"sex\":\"male\",\"count\":4}
+{\"total\":true,\"sex\":\"unknown\",\"count\":1}
+{\"total\":true,\"site\":\"casablanca\",\"count\":1}
+{\"total\":true,\"site\":\"marrakech\",\"count\":2}
+{\"total\":true,\"site\":\"nador\",\"count\":4}
+{\"total\":true,\"site\":\"oujda\",\"count\":1}
+{\"total\":true,\"count\":8}" "$rc:$(printf '%s\n' "$out" | jq -c '.[]')" \
+    "-O json --totals: a total leaves out the fields summed over and says \"total\": true"
+run enas-stats cases -g sex -Q -p 2024 -O table
+is "0:sex      2024Q1  2024Q2  2024Q3  2024Q4  total
+female        2       0       0       1      3
+male          3       1       0       0      4
+unknown       1       0       0       0      1
+total         6       1       0       1      8" "$rc:$out" "-O table with a period: a column for each period, and their total"
 
 # A value that a spreadsheet would run is neutralised in csv.
 sed -i 's/^name: .*/name: "=HYPERLINK(""http:\/\/x.example"",""click"")"/' records/partners/bayti.yaml
