@@ -636,25 +636,23 @@ command_line(struct enas_buf *b, int argc, char **argv)
  */
 static int
 publish_audit(struct enas_stats *st, const struct enas_stats_query *q,
-    struct enas_repo *repo, int argc, char **argv)
+    struct enas_repo *repo, const char *args)
 {
 	struct enas_pub **pubs = NULL;
-	struct enas_buf entry = ENAS_BUF_INIT, args = ENAS_BUF_INIT;
+	struct enas_buf entry = ENAS_BUF_INIT;
 	struct enas_buf name = ENAS_BUF_INIT;
 	size_t n = 0;
 	int rc;
 
-	command_line(&args, argc, argv);
 	if ((rc = enas_ledger_read(&pubs, &n, repo)) == 0 &&
 	    (rc = enas_stats_audit(st, q, repo, pubs, n, tool_print_diag,
 	    NULL)) == 0 &&
-	    (rc = enas_ledger_format(&entry, st, q, args.data,
+	    (rc = enas_ledger_format(&entry, st, q, args,
 	    (long long)time(NULL))) == 0)
 		rc = enas_ledger_add(&name, repo, entry.data, entry.len,
 		    (long long)time(NULL));
 	enas_ledger_free(pubs, n);
 	enas_buf_free(&entry);
-	enas_buf_free(&args);
 	enas_buf_free(&name);
 	return rc;
 }
@@ -773,10 +771,13 @@ main(int argc, char *argv[])
 	const char *dir = NULL, *period = NULL, *env, **where;
 	long long k = -1;
 	int ch, header = 1, publish = 0, verbose = 0, totals = 0, rc;
-	int ledger = 0, argc0 = argc;
-	char **argv0 = argv;
+	int ledger = 0;
+	/* The command as asked, for the ledger, before -g and -s split
+	 * their arguments in place. */
+	struct enas_buf asked = ENAS_BUF_INIT;
 
 	tool_init("enas-stats", argc, argv);
+	command_line(&asked, argc, argv);
 	while ((ch = getopt_long(argc, argv, "a:b:C:De:g:hk:MO:p:Qr:s:vWw:Y",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
@@ -877,6 +878,7 @@ main(int argc, char *argv[])
 			usage(stderr, 2);
 		if (dir && chdir(dir) < 0)
 			err(2, "%s", dir);
+		enas_buf_free(&asked);
 		return list_ledger(argc ? argv[0] : NULL, verbose);
 	}
 	if (argc != 1)
@@ -921,7 +923,7 @@ main(int argc, char *argv[])
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	rc = enas_stats_run(&st, repo, &q, tool_print_diag, NULL);
 	if (rc == 0 && publish)
-		rc = publish_audit(st, &q, repo, argc0, argv0);
+		rc = publish_audit(st, &q, repo, asked.data);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	if (rc < 0)
 		errx(2, "%s", enas_error_last());
@@ -952,6 +954,7 @@ main(int argc, char *argv[])
 	enas_stats_free(st);
 	enas_repo_free(repo);
 	enas_buf_free(&out);
+	enas_buf_free(&asked);
 	free(q.groups);
 	free(q.sums);
 	free(q.where);

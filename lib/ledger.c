@@ -514,7 +514,8 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 	char date[32], hex[GIT_OID_HEXSZ + 1];
 	time_t tt = (time_t)now;
 	struct tm tm;
-	size_t i, j, np = 0;
+	git_commit *c0;
+	size_t i, j, np = 0, known = 0;
 	int rc;
 
 	name->len = 0;
@@ -530,7 +531,25 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 		goto out;
 	}
 	git_oid_tostr(hex, 13, &blob);
-	if ((rc = enas_buf_printf(name, "%s-%s.txt", date, hex)) < 0)
+	/*
+	 * The time, then how many publications this clone knew of, so
+	 * that names sort as publications were made within a second too;
+	 * the hash tells apart two offices' made at once.
+	 */
+	for (i = 0; i < t.n; i++) {
+		c0 = NULL;
+		if (git_commit_lookup(&c0, git, &t.v[i]) < 0 ||
+		    git_commit_tree(&old, c0) < 0) {
+			git_commit_free(c0);
+			rc = enas_repo_error(ENAS_LEDGER_REF);
+			goto out;
+		}
+		known += git_tree_entrycount(old);
+		git_tree_free(old);
+		git_commit_free(c0);
+	}
+	if ((rc = enas_buf_printf(name, "%s-%06zu-%s.txt", date, known,
+	    hex)) < 0)
 		goto out;
 	/* Arrays of pointers: false positives. */
 	/* NOLINTBEGIN(bugprone-sizeof-expression) */

@@ -655,8 +655,10 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 	}
 	if (n > 0)
 		enas_diag_report(fn, ctx, ENAS_LEDGER_REF, 0, 0, ENAS_WARNING,
-		    NULL, NULL, _("earlier publications already give away "
-		    "%lld figures together; this one adds nothing to that"),
+		    NULL, NULL, _("earlier publications may give away %lld "
+		    "figures together, to a reader who knows which "
+		    "combinations have no records; this one adds nothing to "
+		    "that"),
 		    n);
 	for (;;) {
 		if ((n = enas_audit_run(J.au, exposed, check, 0)) < 0) {

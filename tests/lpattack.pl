@@ -17,7 +17,9 @@
 # The atoms are every combination of the dimensions' values, whole and
 # never negative: a reader knows no more than the structure.  Each
 # printed figure is a constraint: a number exactly, "<K" 1 to K-1, "x"
-# K or more; "total" in a column sums over it.
+# K or more; "total" in a column sums over it.  A combination of the
+# columns' values that a table does not print is 0 (the tools print
+# only what they counted).
 #
 # For each withheld figure, and each atom and each count of the form
 # "a figure's atoms with DIM = v" (the unpublished cells: a month inside
@@ -70,6 +72,7 @@ my $na = @atoms;
 my (@cons, @withheld);
 for my $p (@pubs) {
 	my ($file, $cols) = @$p;
+	my %printed;
 	open my $fh, '<', $file or die "lpattack.pl: $file: $!\n";
 	my $head = <$fh>;
 	while (my $line = <$fh>) {
@@ -101,8 +104,27 @@ for my $p (@pubs) {
 		my $label = "$file " . join(' ', @f);
 		push @cons, [\@in, $lo, $hi, $label];
 		push @withheld, $#cons if $fig !~ /^\d+$/;
+		$printed{join("\t", @f)} = 1 unless grep { $_ eq 'total' } @f;
 	}
 	close $fh;
+	# A row the table does not print counts nothing, and a reader
+	# knows it: each absent combination of its columns' values is 0.
+	next if grep { $_ eq '-' } @$cols;
+	my %absent;
+	ATOM: for my $i (0 .. $na - 1) {
+		my $a = $atoms[$i];
+		for my $fx (@{$fix{$file} // []}) {
+			next ATOM if $a->{$fx->[0]} ne $fx->[1];
+		}
+		my @key = map {
+			my ($d, $m) = split /@/;
+			defined $m ? $map{$m}{$a->{$d}} // '' : $a->{$d};
+		} @$cols;
+		my $key = join("\t", @key);
+		push @{$absent{$key}}, $i unless $printed{$key};
+	}
+	push @cons, [$absent{$_}, 0, 0, "$file $_ (not printed)"]
+	    for sort keys %absent;
 }
 
 my $tmp = $ENV{TMPDIR} // '/tmp';
