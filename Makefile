@@ -167,10 +167,11 @@ analyze: | $(BUILD)/.deps
 
 # The tests print TAP; prove runs them.  They find the tools in $(BUILD).
 # The expensive sweeps (many rounds of concurrent pushes, kills) are
-# sampled; FULL=1 (make check-full) runs them whole.
+# sampled, more so under SAN=1, where they find races rather than
+# memory errors; FULL=1 (make check-full) runs them whole.
 check: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_FULL=$(FULL) \
-	    prove -f $(PROVEFLAGS) $(UNITS) tests/*.t
+	    ENAS_SAN=$(SAN) prove -f $(PROVEFLAGS) $(UNITS) tests/*.t
 
 # Everything whole: the sweeps, valgrind, and ten minutes of fuzzing.
 check-full:

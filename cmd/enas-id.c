@@ -786,7 +786,7 @@ make_tmpdir(void)
 	if ((pid = fork()) < 0)
 		err(2, "fork");
 	if (pid == 0) {
-		char c;
+		char c, gone[PATH_MAX + 8];
 
 		/* The guard: no terminal signal stops it before its job. */
 		signal(SIGINT, SIG_IGN);
@@ -801,7 +801,17 @@ make_tmpdir(void)
 		}
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
-		remove_tree(tmpdir);
+		/*
+		 * The editor may outlive this process and write the clear
+		 * file again while it is being removed: move the directory
+		 * out of its path first, so that such a write finds nothing
+		 * to write into.
+		 */
+		if (snprintf(gone, sizeof(gone), "%s.gone", tmpdir) <
+		    (int)sizeof(gone) && rename(tmpdir, gone) == 0)
+			remove_tree(gone);
+		else
+			remove_tree(tmpdir);
 		_exit(0);
 	}
 	close(p[0]);

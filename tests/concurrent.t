@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # Under valgrind each tool runs 30 times slower: fewer rounds.
-rounds=${ENAS_ROUNDS:-$(sampled 50 15)}
+rounds=${ENAS_ROUNDS:-$(sampled 50 15 5)}
 [ -n "$ENAS_VALGRIND" ] && rounds=${ENAS_ROUNDS:-4}
 
 plan 9

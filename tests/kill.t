@@ -8,7 +8,7 @@
 # remove, and so does this test.
 . "$(dirname "$0")/lib.sh"
 
-RUNS=${ENAS_KILL_RUNS:-$(sampled 200 60)}
+RUNS=${ENAS_KILL_RUNS:-$(sampled 200 60 20)}
 # Under valgrind each edit takes a second: fewer kills, the same checks.
 [ -n "$ENAS_VALGRIND" ] && RUNS=${ENAS_KILL_RUNS:-20}
 plan 5

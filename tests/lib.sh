@@ -80,10 +80,17 @@ run() {
 	out=$(cat "$TMP/out")
 	err=$(cat "$TMP/err")
 }
-# sampled FULL SAMPLE: the rounds of an expensive sweep: FULL under make
-# check-full (ENAS_FULL=1), SAMPLE in make check, which CI runs.
+# sampled FULL SAMPLE [SAN]: the rounds of an expensive sweep: FULL under
+# make check-full (ENAS_FULL=1), SAMPLE in make check, which CI runs, and
+# SAN (when given) in make check SAN=1, which CI runs too.
 sampled() {
-	if [ -n "${ENAS_FULL:-}" ]; then echo "$1"; else echo "$2"; fi
+	if [ -n "${ENAS_FULL:-}" ]; then
+		echo "$1"
+	elif [ "${ENAS_SAN:-}" = 1 ] && [ -n "${3:-}" ]; then
+		echo "$3"
+	else
+		echo "$2"
+	fi
 }
 
 

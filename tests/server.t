@@ -34,7 +34,7 @@ for c in runuser adduser ssh ssh-keygen perl; do
 done
 
 # Four offices, each this many syncs at once (fewer under valgrind).
-rounds=${ENAS_SERVER_ROUNDS:-20}
+rounds=${ENAS_SERVER_ROUNDS:-$(sampled 20 20 5)}
 [ -n "$ENAS_VALGRIND" ] && rounds=${ENAS_SERVER_ROUNDS:-3}
 
 plan 34
