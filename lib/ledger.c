@@ -514,8 +514,7 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 	char date[32], hex[GIT_OID_HEXSZ + 1];
 	time_t tt = (time_t)now;
 	struct tm tm;
-	git_commit *c0;
-	size_t i, j, np = 0, known = 0;
+	size_t i, j, np = 0;
 	int rc;
 
 	name->len = 0;
@@ -531,26 +530,6 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 		goto out;
 	}
 	git_oid_tostr(hex, 13, &blob);
-	/*
-	 * The time, then how many publications this clone knew of, so
-	 * that names sort as publications were made within a second too;
-	 * the hash tells apart two offices' made at once.
-	 */
-	for (i = 0; i < t.n; i++) {
-		c0 = NULL;
-		if (git_commit_lookup(&c0, git, &t.v[i]) < 0 ||
-		    git_commit_tree(&old, c0) < 0) {
-			git_commit_free(c0);
-			rc = enas_repo_error(ENAS_LEDGER_REF);
-			goto out;
-		}
-		known += git_tree_entrycount(old);
-		git_tree_free(old);
-		git_commit_free(c0);
-	}
-	if ((rc = enas_buf_printf(name, "%s-%06zu-%s.txt", date, known,
-	    hex)) < 0)
-		goto out;
 	/* Arrays of pointers: false positives. */
 	/* NOLINTBEGIN(bugprone-sizeof-expression) */
 	if (t.n && (!(parents = enas_calloc(t.n, sizeof(*parents))) ||
@@ -586,6 +565,15 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 		}
 		git_tree_free(old);
 	}
+	/*
+	 * The time, then how many publications this clone knew of (the
+	 * union above), so that names sort as publications were made
+	 * within a second too; the hash tells apart two offices' made at
+	 * once.
+	 */
+	if ((rc = enas_buf_printf(name, "%s-%06zu-%s.txt", date,
+	    git_treebuilder_entrycount(tb), hex)) < 0)
+		goto out;
 	if (git_treebuilder_insert(NULL, tb, name->data, &blob,
 	    GIT_FILEMODE_BLOB) < 0 || git_treebuilder_write(&tid, tb) < 0 ||
 	    git_tree_lookup(&tree, git, &tid) < 0) {
