@@ -459,8 +459,8 @@ main(int argc, char *argv[])
 	struct sync s;
 	struct enas_buf val = ENAS_BUF_INIT;
 	const char *dir = NULL, *nopt = NULL;
-	char hex[GIT_OID_HEXSZ + 1], dst[600];
-	git_oid start, head, up, last, zero;
+	char hex[GIT_OID_HEXSZ + 1], basehex[GIT_OID_HEXSZ + 1], dst[600];
+	git_oid start, head, up, last, zero, base;
 	size_t received, sent;
 	unsigned long round_start = 0;
 	long attempt, retried = 0;
@@ -598,9 +598,25 @@ main(int argc, char *argv[])
 				rc = run(-1, "git", "merge", "-q", "--no-edit",
 				    "-m", "sync: merge the shared remote",
 				    hex, (char *)NULL);
-			else
-				rc = run(-1, "git", "rebase", "-q", hex,
-				    (char *)NULL);
+			else {
+				/*
+				 * Replay only the commits past the fork point,
+				 * found here: git rebase UP computes UP..HEAD
+				 * with rev-list, which orders its walk by
+				 * commit date and may stop early when dates are
+				 * equal or skewed between offices' clocks,
+				 * replaying shared commits again (as git's
+				 * documentation warns).  The merge base is
+				 * exact whatever the dates.
+				 */
+				if (git_merge_base(&base, s.git, &head,
+				    &up) < 0)
+					fail(enas_repo_error(_("cannot find "
+					    "where the branches parted")));
+				git_oid_tostr(basehex, sizeof(basehex), &base);
+				rc = run(-1, "git", "rebase", "-q", "--onto",
+				    hex, basehex, (char *)NULL);
+			}
 			if (rc != 0) {
 				if (report_conflicts(&s) > 0)
 					exit(1);

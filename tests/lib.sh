@@ -60,7 +60,8 @@ ok() {
 	fi
 }
 
-# is WANT GOT DESCRIPTION: exact comparison, with a diff on failure.
+# is WANT GOT DESCRIPTION: exact comparison, with a diff on failure;
+# returns 1 on failure, so that "is ... || show more" shows more.
 is() {
 	if [ "$1" = "$2" ]; then
 		ok 0 "$3"
@@ -69,6 +70,7 @@ is() {
 		printf '%s\n' "$1" >"$TMP/want"
 		printf '%s\n' "$2" >"$TMP/got"
 		diff -u "$TMP/want" "$TMP/got" | sed 's/^/# /'
+		return 1
 	fi
 }
 
