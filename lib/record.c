@@ -231,8 +231,8 @@ byte_report(struct bytecheck *bc, int line, int col, const char *fmt, ...)
 		    ENAS_ERROR, NULL, NULL, "%s", msg);
 	} else if (bc->n == BYTE_DIAG_MAX)
 		enas_diag_report(bc->fn, bc->ctx, bc->file, 0, 0, ENAS_ERROR,
-		    NULL, NULL, "too many problems; only the first %d are "
-		    "shown", BYTE_DIAG_MAX);
+		    NULL, NULL, _("too many problems; only the first %d are "
+		    "shown"), BYTE_DIAG_MAX);
 	bc->n++;
 }
 
@@ -349,30 +349,30 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 	uint32_t cp;
 
 	if (len > ENAS_RECORD_MAX) {
-		byte_report(bc, 0, 0, "file is %zu bytes, larger than the "
-		    "%d KiB limit for a record", len, ENAS_RECORD_MAX / 1024);
+		byte_report(bc, 0, 0, _("file is %zu bytes, larger than the "
+		    "%d KiB limit for a record"), len, ENAS_RECORD_MAX / 1024);
 		return bc->n;
 	}
 	if (len >= 4 && ((s[0] == 0 && s[1] == 0 && s[2] == 0xFE &&
 	    s[3] == 0xFF) || (s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 &&
 	    s[3] == 0) || (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3]) ||
 	    (s[0] && s[1] == 0 && s[2] == 0 && s[3] == 0))) {
-		byte_report(bc, 1, 1, "file is UTF-32; save it as UTF-8");
+		byte_report(bc, 1, 1, _("file is UTF-32; save it as UTF-8"));
 		return bc->n;
 	}
 	if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE &&
 	    s[1] == 0xFF) || s[0] == 0 || s[1] == 0)) {
-		byte_report(bc, 1, 1, "file is UTF-16; save it as UTF-8");
+		byte_report(bc, 1, 1, _("file is UTF-16; save it as UTF-8"));
 		return bc->n;
 	}
 	if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
-		byte_report(bc, 1, 1, "file starts with a UTF-8 byte-order "
-		    "mark; save it without one");
+		byte_report(bc, 1, 1, _("file starts with a UTF-8 byte-order "
+		    "mark; save it without one"));
 		i = 3;
 	}
 	if (i < len && conflict_marker(s + i, len - i))
-		byte_report(bc, line, 1, "git merge-conflict marker; resolve "
-		    "the conflict first");
+		byte_report(bc, line, 1, _("git merge-conflict marker; resolve "
+		    "the conflict first"));
 	if (i < len)
 		indent_tab(bc, line, s + i, len - i);
 	while (i < len) {
@@ -388,8 +388,8 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 			col = 1;
 			seen = 0;
 			if (i < len && conflict_marker(s + i, len - i))
-				byte_report(bc, line, 1, "git merge-conflict "
-				    "marker; resolve the conflict first");
+				byte_report(bc, line, 1, _("git merge-conflict "
+				    "marker; resolve the conflict first"));
 			if (i < len)
 				indent_tab(bc, line, s + i, len - i);
 			continue;
@@ -397,14 +397,14 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 		if (s[i] == '\r') {
 			if (i + 1 < len && s[i + 1] == '\n') {
 				if (!crlf)
-					byte_report(bc, line, col, "CRLF line "
-					    "end; save the file with LF line "
-					    "ends");
+					byte_report(bc, line, col,
+					    _("CRLF line end; save the file "
+					    "with LF line ends"));
 				crlf = 1;
 			} else if (!(seen & BK_CR)) {
-				byte_report(bc, line, col, "carriage return "
+				byte_report(bc, line, col, _("carriage return "
 				    "without a line feed; save the file with "
-				    "LF line ends");
+				    "LF line ends"));
 				seen |= BK_CR;
 			}
 			i++;
@@ -413,8 +413,8 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 		}
 		if (s[i] == 0) {
 			if (!(seen & BK_NUL))
-				byte_report(bc, line, col, "NUL byte in the "
-				    "file");
+				byte_report(bc, line, col, _("NUL byte in the "
+				    "file"));
 			seen |= BK_NUL;
 			i++;
 			col++;
@@ -422,8 +422,8 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 		}
 		if (!(n = utf8_decode(s + i, len - i, &cp))) {
 			if (!(seen & BK_UTF8))
-				byte_report(bc, line, col, "invalid UTF-8 "
-				    "(byte 0x%02X)", s[i]);
+				byte_report(bc, line, col, _("invalid UTF-8 "
+				    "(byte 0x%02X)"), s[i]);
 			seen |= BK_UTF8;
 			i++;
 			col++;
@@ -431,20 +431,20 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 		}
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
 			if (!(seen & BK_CTRL))
-				byte_report(bc, line, col, "control character "
-				    "U+%04X", (unsigned)cp);
+				byte_report(bc, line, col, _("control "
+				    "character U+%04X"), (unsigned)cp);
 			seen |= BK_CTRL;
 		} else if (cp == 0x2028 || cp == 0x2029) {
 			/* libyaml counts them as line breaks; editors don't. */
 			if (!(seen & BK_LSEP))
-				byte_report(bc, line, col, "Unicode line "
-				    "separator U+%04X; use LF line ends",
+				byte_report(bc, line, col, _("Unicode line "
+				    "separator U+%04X; use LF line ends"),
 				    (unsigned)cp);
 			seen |= BK_LSEP;
 		} else if (cp == 0xFFFE || cp == 0xFFFF) {
 			if (!(seen & BK_NONCHAR))
-				byte_report(bc, line, col, "non-character "
-				    "U+%04X", (unsigned)cp);
+				byte_report(bc, line, col, _("non-character "
+				    "U+%04X"), (unsigned)cp);
 			seen |= BK_NONCHAR;
 		}
 		i += n;
@@ -737,25 +737,25 @@ check_node(struct parse *p, const yaml_event_t *ev, const char *anchor,
 	int kind;
 
 	if (anchor) {
-		yaml_report(p, &ev->start_mark, "anchors (&name) are not "
-		    "allowed");
+		yaml_report(p, &ev->start_mark, _("anchors (&name) are not "
+		    "allowed"));
 		return ENAS_EDATA;
 	}
 	if (tag) {
-		yaml_report(p, &ev->start_mark, "tags (!x, !!x) are not "
-		    "allowed");
+		yaml_report(p, &ev->start_mark, _("tags (!x, !!x) are not "
+		    "allowed"));
 		return ENAS_EDATA;
 	}
 	if (p->depth == 0) {
 		if (ev->type != YAML_MAPPING_START_EVENT) {
-			yaml_report(p, &ev->start_mark, "a record is a "
+			yaml_report(p, &ev->start_mark, _("a record is a "
 			    "mapping of fields, one per line (`field: "
-			    "value`)");
+			    "value`)"));
 			return ENAS_EDATA;
 		}
 		if (ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE) {
-			yaml_report(p, &ev->start_mark, "the top level must "
-			    "be a block mapping, not a flow mapping {…}");
+			yaml_report(p, &ev->start_mark, _("the top level must "
+			    "be a block mapping, not a flow mapping {…}"));
 			return ENAS_EDATA;
 		}
 		return 0;
@@ -765,27 +765,27 @@ check_node(struct parse *p, const yaml_event_t *ev, const char *anchor,
 	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	if (f->node->type == ENAS_MAP) {
 		if (!f->key && ev->type != YAML_SCALAR_EVENT) {
-			yaml_report(p, &ev->start_mark, "keys must be plain "
-			    "words, not mappings or sequences");
+			yaml_report(p, &ev->start_mark, _("keys must be plain "
+			    "words, not mappings or sequences"));
 			return ENAS_EDATA;
 		}
 	} else {
 		if (ev->type == YAML_SEQUENCE_START_EVENT) {
-			yaml_report(p, &ev->start_mark, "a list inside a "
-			    "list is not allowed");
+			yaml_report(p, &ev->start_mark, _("a list inside a "
+			    "list is not allowed"));
 			return ENAS_EDATA;
 		}
 		kind = ev->type == YAML_SCALAR_EVENT ? ENAS_SCALAR : ENAS_MAP;
 		if (f->items >= 0 && f->items != kind) {
-			yaml_report(p, &ev->start_mark, "a list mixes values "
-			    "and mappings");
+			yaml_report(p, &ev->start_mark, _("a list mixes values "
+			    "and mappings"));
 			return ENAS_EDATA;
 		}
 		f->items = kind;
 	}
 	if (ev->type != YAML_SCALAR_EVENT && p->depth > ENAS_RECORD_DEPTH) {
-		yaml_report(p, &ev->start_mark, "nesting deeper than %d "
-		    "levels", ENAS_RECORD_DEPTH);
+		yaml_report(p, &ev->start_mark, _("nesting deeper than %d "
+		    "levels"), ENAS_RECORD_DEPTH);
 		return ENAS_EDATA;
 	}
 	return 0;
@@ -804,21 +804,21 @@ take_key(struct parse *p, struct frame *f, const yaml_event_t *ev)
 	int rc;
 
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
-		yaml_report(p, &ev->start_mark, "key '%.*s' is quoted; write "
-		    "keys without quotes", n > 64 ? 64 : (int)n, v);
+		yaml_report(p, &ev->start_mark, _("key '%.*s' is quoted; write "
+		    "keys without quotes"), n > 64 ? 64 : (int)n, v);
 		return ENAS_EDATA;
 	}
 	if (n == 0) {
-		yaml_report(p, &ev->start_mark, "a field has no key before "
-		    "its ':'");
+		yaml_report(p, &ev->start_mark, _("a field has no key before "
+		    "its ':'"));
 		return ENAS_EDATA;
 	}
 	if (!key_ok(v, n, p->flags)) {
 		if (p->flags & ENAS_PARSE_RULES)
-			yaml_report(p, &ev->start_mark, "key '%.*s' is not a "
+			yaml_report(p, &ev->start_mark, _("key '%.*s' is not a "
 			    "field path: words of lower-case letters, digits "
 			    "and _ (starting with a letter), each perhaps "
-			    "followed by [], joined by '.'",
+			    "followed by [], joined by '.'"),
 			    n > 64 ? 64 : (int)n, v);
 		else if (n <= 64 && memchr(v, '.', n) && !memchr(v, '[', n) &&
 		    memchr(v, '.', n) == memrchr(v, '.', n) &&
@@ -832,16 +832,16 @@ take_key(struct parse *p, struct frame *f, const yaml_event_t *ev)
 			    v, (int)(n - (size_t)(dot - v) - 1), dot + 1,
 			    (int)(dot - v), v);
 		} else
-			yaml_report(p, &ev->start_mark, "key '%.*s' is not "
+			yaml_report(p, &ev->start_mark, _("key '%.*s' is not "
 			    "lower-case letters, digits and _ (starting with "
-			    "a letter)", n > 64 ? 64 : (int)n, v);
+			    "a letter)"), n > 64 ? 64 : (int)n, v);
 		return ENAS_EDATA;
 	}
 	if ((rc = dup_lookup(p, f, v, &prev)) < 0)
 		return rc;
 	if (prev) {
-		yaml_report(p, &ev->start_mark, "duplicate key '%s' (first "
-		    "at line %d)", v, prev->key_line);
+		yaml_report(p, &ev->start_mark, _("duplicate key '%s' (first "
+		    "at line %d)"), v, prev->key_line);
 		return ENAS_EDATA;
 	}
 	if (!(f->key = arena_strndup(p->arena, v, n)))
@@ -949,8 +949,8 @@ on_node(struct parse *p, const yaml_event_t *ev)
 			return take_key(p, f, ev);
 		if ((c = escaped_control(ev->data.scalar.value,
 		    ev->data.scalar.length)) >= 0) {
-			yaml_report(p, &ev->start_mark, "control character "
-			    "U+%04lX in a value", (unsigned long)c);
+			yaml_report(p, &ev->start_mark, _("control character "
+			    "U+%04lX in a value"), (unsigned long)c);
 			return ENAS_EDATA;
 		}
 		if (!(n = add_node(p, ev, ENAS_SCALAR)))
@@ -1028,7 +1028,7 @@ syntax_error(struct parse *p, const yaml_parser_t *yp, const char *buf,
 		offset_mark(buf, len, yp->problem_offset, &m);
 	else
 		m = yp->problem_mark;
-	yaml_report(p, &m, "syntax error: %s%s%s",
+	yaml_report(p, &m, _("syntax error: %s%s%s"),
 	    yp->problem ? yp->problem : "unknown problem",
 	    yp->context ? " " : "", yp->context ? yp->context : "");
 	return ENAS_EDATA;
@@ -1060,29 +1060,29 @@ parse_events(struct parse *p, const char *buf, size_t len)
 		case YAML_STREAM_END_EVENT:
 			if (p->ndocs == 0) {
 				/* Nothing but comments: point at the top. */
-				yaml_report(p, &top, "a record is a "
+				yaml_report(p, &top, _("a record is a "
 				    "mapping of fields, one per line (`field: "
-				    "value`)");
+				    "value`)"));
 				rc = ENAS_EDATA;
 			}
 			done = 1;
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++p->ndocs > 1) {
-				yaml_report(p, &ev.start_mark, "more than one "
-				    "document in the file");
+				yaml_report(p, &ev.start_mark, _("more than "
+				    "one document in the file"));
 				rc = ENAS_EDATA;
 			} else if (ev.data.document_start.version_directive ||
 			    ev.data.document_start.tag_directives.start !=
 			    ev.data.document_start.tag_directives.end) {
-				yaml_report(p, &ev.start_mark, "directives "
-				    "(%%YAML, %%TAG) are not allowed");
+				yaml_report(p, &ev.start_mark, _("directives "
+				    "(%%YAML, %%TAG) are not allowed"));
 				rc = ENAS_EDATA;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
-			yaml_report(p, &ev.start_mark, "aliases (*name) are "
-			    "not allowed");
+			yaml_report(p, &ev.start_mark, _("aliases (*name) are "
+			    "not allowed"));
 			rc = ENAS_EDATA;
 			break;
 		case YAML_SCALAR_EVENT:
