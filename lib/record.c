@@ -8,7 +8,12 @@
  * column (libyaml would only give a byte offset, or accept them).  The
  * second drives libyaml's event parser and refuses, at the first
  * problem, every construct outside the subset; our own depth limit stops
- * a deeply nested input as soon as it is seen.
+ * a deeply nested input as soon as it is seen.  A few things libyaml
+ * gets wrong are checked on the text around its events (the YAML test
+ * suite found them, tests/unit/yamlsuite.c): a '#' with no space before
+ * it after a quoted scalar or a block indicator, flow values continued
+ * on lines indented no more than their key, and the last line break of
+ * a block scalar that ends the file in a line of spaces.
  */
 #include <stdalign.h>
 #include <stdarg.h>
