@@ -8,7 +8,12 @@
  * column (libyaml would only give a byte offset, or accept them).  The
  * second drives libyaml's event parser and refuses, at the first
  * problem, every construct outside the subset; our own depth limit stops
- * a deeply nested input as soon as it is seen.
+ * a deeply nested input as soon as it is seen.  A few things libyaml
+ * gets wrong are checked on the text around its events (the YAML test
+ * suite found them, tests/unit/yamlsuite.c): a '#' with no space before
+ * it after a quoted scalar or a block indicator, flow values continued
+ * on lines indented no more than their key, and the last line break of
+ * a block scalar that ends the file in a line of spaces.
  */
 #include <stdalign.h>
 #include <stdarg.h>
@@ -76,6 +81,11 @@ struct frame {
 	int key_line, key_col;
 	int hashed;		/* a mapping whose keys are hashed */
 	int items;		/* a sequence's item type so far, or -1 */
+	int flow;		/* a flow collection, or inside one */
+	int indent;		/* a flow collection in a block: the spaces
+				   its continuation lines need, else 0 */
+	int start_line;		/* where it starts, from 1 */
+	size_t start;		/* its offset in the buffer */
 };
 
 /* Keys of large mappings, to find duplicates in O(1). */
@@ -91,6 +101,8 @@ struct duphash {
 };
 
 struct parse {
+	const char *buf;	/* the input, len bytes */
+	size_t len;
 	struct arena *arena;
 	enas_diag_fn fn;
 	void *ctx;
@@ -224,8 +236,8 @@ byte_report(struct bytecheck *bc, int line, int col, const char *fmt, ...)
 		    ENAS_ERROR, NULL, NULL, "%s", msg);
 	} else if (bc->n == BYTE_DIAG_MAX)
 		enas_diag_report(bc->fn, bc->ctx, bc->file, 0, 0, ENAS_ERROR,
-		    NULL, NULL, "too many problems; only the first %d are "
-		    "shown", BYTE_DIAG_MAX);
+		    NULL, NULL, _("too many problems; only the first %d are "
+		    "shown"), BYTE_DIAG_MAX);
 	bc->n++;
 }
 
@@ -299,19 +311,34 @@ conflict_marker(const unsigned char *p, size_t n)
 
 /*
  * If the line at p (n bytes to the end of the buffer) has a tab in its
- * leading white space, return the column of that first tab; else 0.
- * libyaml refuses such a tab even on a blank line, with a less helpful
- * message.
+ * leading white space, report it and return 1; else return 0.  libyaml
+ * refuses such a tab even on a blank line, with a less helpful message.
+ * The message says what the tab is: indentation when it starts the
+ * line, white space on a line that is otherwise blank, or, after the
+ * indentation spaces, the start of the text (content or separation),
+ * where the subset still wants spaces.
  */
 static int
-indent_tab(const unsigned char *p, size_t n)
+indent_tab(struct bytecheck *bc, int line, const unsigned char *p, size_t n)
 {
-	size_t i;
+	size_t i, tab = 0;
 
 	for (i = 0; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
-		if (p[i] == '\t')
-			return (int)i + 1;
-	return 0;
+		if (p[i] == '\t' && !tab)
+			tab = i + 1;
+	if (!tab)
+		return 0;
+	if (i == n || p[i] == '\n' || p[i] == '\r')
+		byte_report(bc, line, (int)tab, "%s", _("tab on a blank line; "
+		    "remove it"));
+	else if (tab == 1)
+		byte_report(bc, line, 1, "%s", _("tab used for indentation; "
+		    "indent with spaces"));
+	else
+		byte_report(bc, line, (int)tab, "%s", _("tab after the "
+		    "indentation, at the start of the text; write spaces "
+		    "there"));
+	return 1;
 }
 
 /*
@@ -323,37 +350,36 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 {
 	size_t i = 0, n;
 	unsigned seen = 0;
-	int line = 1, col = 1, crlf = 0, tab;
+	int line = 1, col = 1, crlf = 0;
 	uint32_t cp;
 
 	if (len > ENAS_RECORD_MAX) {
-		byte_report(bc, 0, 0, "file is %zu bytes, larger than the "
-		    "%d KiB limit for a record", len, ENAS_RECORD_MAX / 1024);
+		byte_report(bc, 0, 0, _("file is %zu bytes, larger than the "
+		    "%d KiB limit for a record"), len, ENAS_RECORD_MAX / 1024);
 		return bc->n;
 	}
 	if (len >= 4 && ((s[0] == 0 && s[1] == 0 && s[2] == 0xFE &&
 	    s[3] == 0xFF) || (s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 &&
 	    s[3] == 0) || (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3]) ||
 	    (s[0] && s[1] == 0 && s[2] == 0 && s[3] == 0))) {
-		byte_report(bc, 1, 1, "file is UTF-32; save it as UTF-8");
+		byte_report(bc, 1, 1, _("file is UTF-32; save it as UTF-8"));
 		return bc->n;
 	}
 	if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE &&
 	    s[1] == 0xFF) || s[0] == 0 || s[1] == 0)) {
-		byte_report(bc, 1, 1, "file is UTF-16; save it as UTF-8");
+		byte_report(bc, 1, 1, _("file is UTF-16; save it as UTF-8"));
 		return bc->n;
 	}
 	if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
-		byte_report(bc, 1, 1, "file starts with a UTF-8 byte-order "
-		    "mark; save it without one");
+		byte_report(bc, 1, 1, _("file starts with a UTF-8 byte-order "
+		    "mark; save it without one"));
 		i = 3;
 	}
 	if (i < len && conflict_marker(s + i, len - i))
-		byte_report(bc, line, 1, "git merge-conflict marker; resolve "
-		    "the conflict first");
-	if (i < len && (tab = indent_tab(s + i, len - i)))
-		byte_report(bc, line, tab, "tab used for indentation; indent "
-		    "with spaces");
+		byte_report(bc, line, 1, _("git merge-conflict marker; resolve "
+		    "the conflict first"));
+	if (i < len)
+		indent_tab(bc, line, s + i, len - i);
 	while (i < len) {
 		/* The common case first: printable ASCII and tabs. */
 		if ((s[i] >= 0x20 && s[i] < 0x7F) || s[i] == '\t') {
@@ -367,24 +393,23 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 			col = 1;
 			seen = 0;
 			if (i < len && conflict_marker(s + i, len - i))
-				byte_report(bc, line, 1, "git merge-conflict "
-				    "marker; resolve the conflict first");
-			if (i < len && (tab = indent_tab(s + i, len - i)))
-				byte_report(bc, line, tab, "tab used for "
-				    "indentation; indent with spaces");
+				byte_report(bc, line, 1, _("git merge-conflict "
+				    "marker; resolve the conflict first"));
+			if (i < len)
+				indent_tab(bc, line, s + i, len - i);
 			continue;
 		}
 		if (s[i] == '\r') {
 			if (i + 1 < len && s[i + 1] == '\n') {
 				if (!crlf)
-					byte_report(bc, line, col, "CRLF line "
-					    "end; save the file with LF line "
-					    "ends");
+					byte_report(bc, line, col,
+					    _("CRLF line end; save the file "
+					    "with LF line ends"));
 				crlf = 1;
 			} else if (!(seen & BK_CR)) {
-				byte_report(bc, line, col, "carriage return "
+				byte_report(bc, line, col, _("carriage return "
 				    "without a line feed; save the file with "
-				    "LF line ends");
+				    "LF line ends"));
 				seen |= BK_CR;
 			}
 			i++;
@@ -393,8 +418,8 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 		}
 		if (s[i] == 0) {
 			if (!(seen & BK_NUL))
-				byte_report(bc, line, col, "NUL byte in the "
-				    "file");
+				byte_report(bc, line, col, _("NUL byte in the "
+				    "file"));
 			seen |= BK_NUL;
 			i++;
 			col++;
@@ -402,8 +427,8 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 		}
 		if (!(n = utf8_decode(s + i, len - i, &cp))) {
 			if (!(seen & BK_UTF8))
-				byte_report(bc, line, col, "invalid UTF-8 "
-				    "(byte 0x%02X)", s[i]);
+				byte_report(bc, line, col, _("invalid UTF-8 "
+				    "(byte 0x%02X)"), s[i]);
 			seen |= BK_UTF8;
 			i++;
 			col++;
@@ -411,20 +436,20 @@ check_bytes(struct bytecheck *bc, const unsigned char *s, size_t len)
 		}
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
 			if (!(seen & BK_CTRL))
-				byte_report(bc, line, col, "control character "
-				    "U+%04X", (unsigned)cp);
+				byte_report(bc, line, col, _("control "
+				    "character U+%04X"), (unsigned)cp);
 			seen |= BK_CTRL;
 		} else if (cp == 0x2028 || cp == 0x2029) {
 			/* libyaml counts them as line breaks; editors don't. */
 			if (!(seen & BK_LSEP))
-				byte_report(bc, line, col, "Unicode line "
-				    "separator U+%04X; use LF line ends",
+				byte_report(bc, line, col, _("Unicode line "
+				    "separator U+%04X; use LF line ends"),
 				    (unsigned)cp);
 			seen |= BK_LSEP;
 		} else if (cp == 0xFFFE || cp == 0xFFFF) {
 			if (!(seen & BK_NONCHAR))
-				byte_report(bc, line, col, "non-character "
-				    "U+%04X", (unsigned)cp);
+				byte_report(bc, line, col, _("non-character "
+				    "U+%04X"), (unsigned)cp);
 			seen |= BK_NONCHAR;
 		}
 		i += n;
@@ -449,6 +474,118 @@ yaml_report(struct parse *p, const yaml_mark_t *m, const char *fmt, ...)
 	va_end(ap);
 	enas_diag_report(p->fn, p->ctx, p->file, (int)m->line + 1,
 	    (int)m->column + 1, ENAS_ERROR, NULL, NULL, "%s", msg);
+}
+
+/*
+ * The lines that a flow value (a quoted scalar or a flow collection) in
+ * a block collection continues on, from byte from to byte to of the
+ * input, starting on line (from 1): each that is not blank must be
+ * indented by need spaces at least, more than the key or '-' that holds
+ * the value (YAML 1.2, 7.1 and 8.2), which libyaml does not check.
+ * Returns 0, or ENAS_EDATA after reporting the first line that is not.
+ */
+static int
+continued_lines(struct parse *p, size_t from, size_t to, int line, int need)
+{
+	const char *s = p->buf;
+	int start = line;
+	yaml_mark_t m;
+	size_t i, k;
+
+	for (i = from; i < to && i < p->len; i++) {
+		if (s[i] != '\n')
+			continue;
+		line++;
+		if (i + 1 >= to)
+			break;
+		for (k = i + 1; k < p->len && s[k] == ' '; k++)
+			;
+		if (k == p->len || s[k] == '\n' || (int)(k - i - 1) >= need)
+			continue;
+		m.index = k;
+		m.line = (size_t)line - 1;
+		m.column = k - i - 1;
+		yaml_report(p, &m, dngettext(ENAS_TEXTDOMAIN, "this line "
+		    "continues the value that starts on line %d: indent it "
+		    "by at least %d space", "this line continues the value "
+		    "that starts on line %d: indent it by at least %d spaces",
+		    (unsigned long)need), start, need);
+		return ENAS_EDATA;
+	}
+	return 0;
+}
+
+/*
+ * The checks of a scalar's text around it that libyaml leaves out: a
+ * '#' right after a quoted scalar or a block scalar's indicators is not
+ * a comment but an error (YAML 1.2, 6.6: a comment follows white space),
+ * and a quoted scalar's continuation lines are indented.  Returns 0, or
+ * ENAS_EDATA after reporting.
+ */
+static int
+check_scalar_text(struct parse *p, const struct frame *f,
+    const yaml_event_t *ev)
+{
+	yaml_scalar_style_t style = ev->data.scalar.style;
+	size_t i = ev->start_mark.index, end = ev->end_mark.index;
+	yaml_mark_t m;
+
+	if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+	    style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+		if (end < p->len && p->buf[end] == '#') {
+			yaml_report(p, &ev->end_mark, "%s", _("'#' right after "
+			    "a quoted value: a comment needs a space before "
+			    "it"));
+			return ENAS_EDATA;
+		}
+		if (!f->flow && ev->end_mark.line > ev->start_mark.line)
+			return continued_lines(p, i, end,
+			    (int)ev->start_mark.line + 1, f->node->col);
+		return 0;
+	}
+	if ((style != YAML_LITERAL_SCALAR_STYLE &&
+	    style != YAML_FOLDED_SCALAR_STYLE) || i >= p->len)
+		return 0;
+	for (i++; i < p->len && ((p->buf[i] >= '0' && p->buf[i] <= '9') ||
+	    p->buf[i] == '+' || p->buf[i] == '-'); i++)
+		;
+	if (i < p->len && p->buf[i] == '#') {
+		m = ev->start_mark;
+		m.column += i - m.index;
+		m.index = i;
+		yaml_report(p, &m, _("'#' right after '%c': a comment needs a "
+		    "space before it"), p->buf[ev->start_mark.index]);
+		return ENAS_EDATA;
+	}
+	return 0;
+}
+
+/*
+ * 1 if the block scalar of ev, read as value (len bytes), lacks the
+ * line break that ends its last line: libyaml drops it when the input
+ * ends in a line of spaces without a final newline, although the block
+ * keeps it unless its header strips it ('-').
+ */
+static int
+block_lost_break(const struct parse *p, const yaml_event_t *ev,
+    const char *value, size_t len)
+{
+	yaml_scalar_style_t style = ev->data.scalar.style;
+	size_t i = ev->start_mark.index;
+
+	if ((style != YAML_LITERAL_SCALAR_STYLE &&
+	    style != YAML_FOLDED_SCALAR_STYLE) || len == 0 ||
+	    value[len - 1] == '\n' || p->len == 0 ||
+	    p->buf[p->len - 1] == '\n')
+		return 0;
+	for (i++; i < p->len && ((p->buf[i] >= '0' && p->buf[i] <= '9') ||
+	    p->buf[i] == '+' || p->buf[i] == '-'); i++)
+		if (p->buf[i] == '-')
+			return 0;
+	for (i = ev->end_mark.index; i < p->len; i++)
+		if (p->buf[i] != ' ')
+			return 0;
+	return 1;
 }
 
 /*
@@ -605,25 +742,25 @@ check_node(struct parse *p, const yaml_event_t *ev, const char *anchor,
 	int kind;
 
 	if (anchor) {
-		yaml_report(p, &ev->start_mark, "anchors (&name) are not "
-		    "allowed");
+		yaml_report(p, &ev->start_mark, _("anchors (&name) are not "
+		    "allowed"));
 		return ENAS_EDATA;
 	}
 	if (tag) {
-		yaml_report(p, &ev->start_mark, "tags (!x, !!x) are not "
-		    "allowed");
+		yaml_report(p, &ev->start_mark, _("tags (!x, !!x) are not "
+		    "allowed"));
 		return ENAS_EDATA;
 	}
 	if (p->depth == 0) {
 		if (ev->type != YAML_MAPPING_START_EVENT) {
-			yaml_report(p, &ev->start_mark, "a record is a "
+			yaml_report(p, &ev->start_mark, _("a record is a "
 			    "mapping of fields, one per line (`field: "
-			    "value`)");
+			    "value`)"));
 			return ENAS_EDATA;
 		}
 		if (ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE) {
-			yaml_report(p, &ev->start_mark, "the top level must "
-			    "be a block mapping, not a flow mapping {…}");
+			yaml_report(p, &ev->start_mark, _("the top level must "
+			    "be a block mapping, not a flow mapping {…}"));
 			return ENAS_EDATA;
 		}
 		return 0;
@@ -633,27 +770,27 @@ check_node(struct parse *p, const yaml_event_t *ev, const char *anchor,
 	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	if (f->node->type == ENAS_MAP) {
 		if (!f->key && ev->type != YAML_SCALAR_EVENT) {
-			yaml_report(p, &ev->start_mark, "keys must be plain "
-			    "words, not mappings or sequences");
+			yaml_report(p, &ev->start_mark, _("keys must be plain "
+			    "words, not mappings or sequences"));
 			return ENAS_EDATA;
 		}
 	} else {
 		if (ev->type == YAML_SEQUENCE_START_EVENT) {
-			yaml_report(p, &ev->start_mark, "a list inside a "
-			    "list is not allowed");
+			yaml_report(p, &ev->start_mark, _("a list inside a "
+			    "list is not allowed"));
 			return ENAS_EDATA;
 		}
 		kind = ev->type == YAML_SCALAR_EVENT ? ENAS_SCALAR : ENAS_MAP;
 		if (f->items >= 0 && f->items != kind) {
-			yaml_report(p, &ev->start_mark, "a list mixes values "
-			    "and mappings");
+			yaml_report(p, &ev->start_mark, _("a list mixes values "
+			    "and mappings"));
 			return ENAS_EDATA;
 		}
 		f->items = kind;
 	}
 	if (ev->type != YAML_SCALAR_EVENT && p->depth > ENAS_RECORD_DEPTH) {
-		yaml_report(p, &ev->start_mark, "nesting deeper than %d "
-		    "levels", ENAS_RECORD_DEPTH);
+		yaml_report(p, &ev->start_mark, _("nesting deeper than %d "
+		    "levels"), ENAS_RECORD_DEPTH);
 		return ENAS_EDATA;
 	}
 	return 0;
@@ -672,21 +809,21 @@ take_key(struct parse *p, struct frame *f, const yaml_event_t *ev)
 	int rc;
 
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
-		yaml_report(p, &ev->start_mark, "key '%.*s' is quoted; write "
-		    "keys without quotes", n > 64 ? 64 : (int)n, v);
+		yaml_report(p, &ev->start_mark, _("key '%.*s' is quoted; write "
+		    "keys without quotes"), n > 64 ? 64 : (int)n, v);
 		return ENAS_EDATA;
 	}
 	if (n == 0) {
-		yaml_report(p, &ev->start_mark, "a field has no key before "
-		    "its ':'");
+		yaml_report(p, &ev->start_mark, _("a field has no key before "
+		    "its ':'"));
 		return ENAS_EDATA;
 	}
 	if (!key_ok(v, n, p->flags)) {
 		if (p->flags & ENAS_PARSE_RULES)
-			yaml_report(p, &ev->start_mark, "key '%.*s' is not a "
+			yaml_report(p, &ev->start_mark, _("key '%.*s' is not a "
 			    "field path: words of lower-case letters, digits "
 			    "and _ (starting with a letter), each perhaps "
-			    "followed by [], joined by '.'",
+			    "followed by [], joined by '.'"),
 			    n > 64 ? 64 : (int)n, v);
 		else if (n <= 64 && memchr(v, '.', n) && !memchr(v, '[', n) &&
 		    memchr(v, '.', n) == memrchr(v, '.', n) &&
@@ -700,16 +837,16 @@ take_key(struct parse *p, struct frame *f, const yaml_event_t *ev)
 			    v, (int)(n - (size_t)(dot - v) - 1), dot + 1,
 			    (int)(dot - v), v);
 		} else
-			yaml_report(p, &ev->start_mark, "key '%.*s' is not "
+			yaml_report(p, &ev->start_mark, _("key '%.*s' is not "
 			    "lower-case letters, digits and _ (starting with "
-			    "a letter)", n > 64 ? 64 : (int)n, v);
+			    "a letter)"), n > 64 ? 64 : (int)n, v);
 		return ENAS_EDATA;
 	}
 	if ((rc = dup_lookup(p, f, v, &prev)) < 0)
 		return rc;
 	if (prev) {
-		yaml_report(p, &ev->start_mark, "duplicate key '%s' (first "
-		    "at line %d)", v, prev->key_line);
+		yaml_report(p, &ev->start_mark, _("duplicate key '%s' (first "
+		    "at line %d)"), v, prev->key_line);
 		return ENAS_EDATA;
 	}
 	if (!(f->key = arena_strndup(p->arena, v, n)))
@@ -783,11 +920,13 @@ add_node(struct parse *p, const yaml_event_t *ev, enum enas_node_type type)
 static int
 on_node(struct parse *p, const yaml_event_t *ev)
 {
-	const char *anchor = NULL, *tag = NULL;
+	const char *anchor = NULL, *tag = NULL, *v;
 	struct enas_node *n;
 	struct frame *f;
+	char *value;
+	size_t len;
 	long c;
-	int rc;
+	int rc, flow;
 
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
@@ -809,21 +948,31 @@ on_node(struct parse *p, const yaml_event_t *ev)
 		return rc;
 	f = p->depth ? &p->stack[p->depth - 1] : NULL;
 	if (ev->type == YAML_SCALAR_EVENT) {
+		if ((rc = check_scalar_text(p, f, ev)) < 0)
+			return rc;
 		if (f->node->type == ENAS_MAP && !f->key)
 			return take_key(p, f, ev);
 		if ((c = escaped_control(ev->data.scalar.value,
 		    ev->data.scalar.length)) >= 0) {
-			yaml_report(p, &ev->start_mark, "control character "
-			    "U+%04lX in a value", (unsigned long)c);
+			yaml_report(p, &ev->start_mark, _("control character "
+			    "U+%04lX in a value"), (unsigned long)c);
 			return ENAS_EDATA;
 		}
 		if (!(n = add_node(p, ev, ENAS_SCALAR)))
 			return ENAS_ENOMEM;
-		if (!(n->value = arena_strndup(p->arena,
-		    (const char *)ev->data.scalar.value,
-		    ev->data.scalar.length)))
+		v = (const char *)ev->data.scalar.value;
+		len = ev->data.scalar.length;
+		if (block_lost_break(p, ev, v, len)) {
+			if (len > (size_t)-1 - 2 || !(value = arena_alloc(
+			    p->arena, len + 2, 1)))
+				return enas_error_nomem();
+			memcpy(value, v, len);
+			value[len++] = '\n';
+			value[len] = '\0';
+			n->value = value;
+		} else if (!(n->value = arena_strndup(p->arena, v, len)))
 			return ENAS_ENOMEM;
-		n->len = ev->data.scalar.length;
+		n->len = len;
 		n->quoted = ev->data.scalar.style ==
 		    YAML_SINGLE_QUOTED_SCALAR_STYLE ||
 		    ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
@@ -832,10 +981,20 @@ on_node(struct parse *p, const yaml_event_t *ev)
 	if (!(n = add_node(p, ev, ev->type == YAML_MAPPING_START_EVENT ?
 	    ENAS_MAP : ENAS_SEQ)))
 		return ENAS_ENOMEM;
+	flow = ev->type == YAML_MAPPING_START_EVENT ?
+	    ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE :
+	    ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 	f = &p->stack[p->depth++];
 	memset(f, 0, sizeof(*f));
 	f->node = n;
 	f->items = -1;
+	if (flow && p->depth > 1 && !p->stack[p->depth - 2].flow) {
+		/* Its lines are checked when it ends. */
+		f->indent = p->stack[p->depth - 2].node->col;
+		f->start = ev->start_mark.index;
+		f->start_line = (int)ev->start_mark.line + 1;
+	}
+	f->flow = flow || (p->depth > 1 && p->stack[p->depth - 2].flow);
 	return 0;
 }
 
@@ -874,7 +1033,7 @@ syntax_error(struct parse *p, const yaml_parser_t *yp, const char *buf,
 		offset_mark(buf, len, yp->problem_offset, &m);
 	else
 		m = yp->problem_mark;
-	yaml_report(p, &m, "syntax error: %s%s%s",
+	yaml_report(p, &m, _("syntax error: %s%s%s"),
 	    yp->problem ? yp->problem : "unknown problem",
 	    yp->context ? " " : "", yp->context ? yp->context : "");
 	return ENAS_EDATA;
@@ -890,6 +1049,7 @@ parse_events(struct parse *p, const char *buf, size_t len)
 	yaml_mark_t top = { 0, 0, 0 };
 	yaml_parser_t yp;
 	yaml_event_t ev;
+	struct frame *f;
 	int rc = 0, done = 0;
 
 	if (!yaml_parser_initialize(&yp))
@@ -905,29 +1065,29 @@ parse_events(struct parse *p, const char *buf, size_t len)
 		case YAML_STREAM_END_EVENT:
 			if (p->ndocs == 0) {
 				/* Nothing but comments: point at the top. */
-				yaml_report(p, &top, "a record is a "
+				yaml_report(p, &top, _("a record is a "
 				    "mapping of fields, one per line (`field: "
-				    "value`)");
+				    "value`)"));
 				rc = ENAS_EDATA;
 			}
 			done = 1;
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++p->ndocs > 1) {
-				yaml_report(p, &ev.start_mark, "more than one "
-				    "document in the file");
+				yaml_report(p, &ev.start_mark, _("more than "
+				    "one document in the file"));
 				rc = ENAS_EDATA;
 			} else if (ev.data.document_start.version_directive ||
 			    ev.data.document_start.tag_directives.start !=
 			    ev.data.document_start.tag_directives.end) {
-				yaml_report(p, &ev.start_mark, "directives "
-				    "(%%YAML, %%TAG) are not allowed");
+				yaml_report(p, &ev.start_mark, _("directives "
+				    "(%%YAML, %%TAG) are not allowed"));
 				rc = ENAS_EDATA;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
-			yaml_report(p, &ev.start_mark, "aliases (*name) are "
-			    "not allowed");
+			yaml_report(p, &ev.start_mark, _("aliases (*name) are "
+			    "not allowed"));
 			rc = ENAS_EDATA;
 			break;
 		case YAML_SCALAR_EVENT:
@@ -937,6 +1097,12 @@ parse_events(struct parse *p, const char *buf, size_t len)
 			break;
 		case YAML_MAPPING_END_EVENT:
 		case YAML_SEQUENCE_END_EVENT:
+			f = &p->stack[p->depth - 1];
+			if (f->indent && ev.end_mark.line + 1 >
+			    (size_t)f->start_line)
+				rc = continued_lines(p, f->start,
+				    ev.end_mark.index, f->start_line,
+				    f->indent);
 			p->depth--;
 			break;
 		default:
@@ -974,6 +1140,8 @@ enas_record_parse(struct enas_record **out, const char *buf, size_t len,
 	r = obj;
 	r->arena = a;
 	memset(&p, 0, sizeof(p));
+	p.buf = buf;
+	p.len = len;
 	p.arena = a;
 	p.fn = fn;
 	p.ctx = ctx;

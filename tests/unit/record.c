@@ -24,11 +24,14 @@
 #define MAXDIAG 64
 
 static char diags[MAXDIAG][512];
+static char diagfile[256];	/* the file of the first diagnostic */
 static int ndiag;
 static void
 collect(void *ctx, const struct enas_diag *d)
 {
 	(void)ctx;
+	if (ndiag == 0)
+		snprintf(diagfile, sizeof(diagfile), "%s", d->file);
 	if (ndiag < MAXDIAG)
 		snprintf(diags[ndiag], sizeof(diags[0]), "%d:%d: %s",
 		    d->line, d->col, d->msg);
@@ -529,7 +532,7 @@ test_more_refusals(void)
 	refused_str("a scalar document", "hello\n", "1:1: a record is a "
 	    "mapping of fields, one per line (`field: value`)");
 	refused_str("a tab on a blank line", "a: 1\n \t\nb: 2\n",
-	    "2:2: tab used for indentation; indent with spaces");
+	    "2:2: tab on a blank line; remove it");
 	refused_str("a syntax error", "a: [1, 2\n",
 	    "2:1: syntax error: did not find expected ',' or ']' while "
 	    "parsing a flow sequence");
@@ -697,6 +700,100 @@ parse_one(const char *path, unsigned flags)
 	return rc == 0 ? 0 : rc == ENAS_EDATA ? 1 : 2;
 }
 
+/*
+ * Check that s is refused with want, "FILE:LINE:COL: message", as its
+ * first diagnostic.
+ */
+static void
+refused_at(const char *what, const char *s, const char *want)
+{
+	struct enas_record *r = NULL;
+	char got[1024];
+	int rc;
+
+	rc = parse(&r, s, strlen(s), 0);
+	snprintf(got, sizeof(got), "%s:%s", diagfile, ndiag ? diags[0] : "");
+	ok(rc == ENAS_EDATA && !r && ndiag > 0 && strcmp(got, want) == 0,
+	    "%s: %s", what, want);
+	if (rc != ENAS_EDATA || strcmp(got, want) != 0) {
+		printf("#   rc %d, got %s\n", rc, ndiag ? got : "nothing");
+		show_diags();
+	}
+	enas_record_free(r);
+}
+
+/*
+ * What the YAML test suite found (tests/unit/yamlsuite.c): inputs that
+ * libyaml accepts although they are invalid, a line break it loses, and
+ * the tab messages, which say what the tab is.
+ */
+static void
+test_suite_fixes(void)
+{
+	struct enas_record *r;
+	const struct enas_node *n;
+
+	/* 9C9N, QB6E: continuation lines indented no more than the key. */
+	refused_at("a flow list continued at column 1",
+	    "flow: [a,\nb,\nc]\n", "test.yaml:2:1: this line continues "
+	    "the value that starts on line 1: indent it by at least 1 space");
+	refused_at("a quoted value continued at column 1",
+	    "quoted: \"a\nb\nc\"\n", "test.yaml:2:1: this line continues "
+	    "the value that starts on line 1: indent it by at least 1 space");
+	refused_at("a nested quoted value continued under its key",
+	    "a:\n  b: 'x\n  y'\n", "test.yaml:3:3: this line continues "
+	    "the value that starts on line 2: indent it by at least 3 "
+	    "spaces");
+	refused_at("a list item's flow mapping continued under its '-'",
+	    "l:\n  - {a: 1,\n  b: 2}\n", "test.yaml:3:3: this line continues "
+	    "the value that starts on line 2: indent it by at least 3 "
+	    "spaces");
+	r = accepted("continuation lines indented more than the key",
+	    "a:\n  b: 'x\n   y'\n  c: [1,\n   2]\n  d: \"p\n\n   q\"\n",
+	    strlen("a:\n  b: 'x\n   y'\n  c: [1,\n   2]\n  d: \"p\n\n   "
+	    "q\"\n"), 0);
+	n = r ? enas_node_path(r->root, "a.c") : NULL;
+	ok(r && scalar_is(enas_node_path(r->root, "a.b"), "x y", 2, 6) &&
+	    n && n->type == ENAS_SEQ && n->nchild == 2 &&
+	    scalar_is(enas_node_path(r->root, "a.d"), "p\nq", 6, 6),
+	    "and read as YAML reads them");
+	enas_record_free(r);
+
+	/* SU5Z, X4QW: a '#' with no space before it is no comment. */
+	refused_at("a comment right after a quoted value",
+	    "key: \"value\"# invalid comment\n", "test.yaml:1:13: '#' right "
+	    "after a quoted value: a comment needs a space before it");
+	refused_at("a comment right after '>'", "block: ># comment\n  x\n",
+	    "test.yaml:1:9: '#' right after '>': a comment needs a space "
+	    "before it");
+	refused_at("a comment right after '|-'", "block: |-# comment\n  x\n",
+	    "test.yaml:1:10: '#' right after '|': a comment needs a space "
+	    "before it");
+
+	/* L24T/01: the last line break of a literal block is kept. */
+	r = accepted("a literal block ending in a line of spaces",
+	    "foo: |\n  x\n   ", 14, 0);
+	ok(r && scalar_is(enas_node_get(r->root, "foo"), "x\n \n", 1, 6),
+	    "keeps its last line break");
+	enas_record_free(r);
+	r = accepted("the same block with '-'", "foo: |-\n  x\n   ", 15, 0);
+	ok(r && scalar_is(enas_node_get(r->root, "foo"), "x\n ", 1, 6),
+	    "strips it");
+	enas_record_free(r);
+
+	/* The tab messages say what the tab is. */
+	refused_at("a tab as indentation", "a:\n\tb: 1\n",
+	    "test.yaml:2:1: tab used for indentation; indent with spaces");
+	refused_at("a tab after the indentation", "a:\n \tb\n",
+	    "test.yaml:2:2: tab after the indentation, at the start of the "
+	    "text; write spaces there");
+	refused_at("a tab as content of a literal block",
+	    "a: |\n  \tx\n", "test.yaml:2:3: tab after the indentation, at "
+	    "the start of the text; write spaces there");
+	refused_at("a tab alone on a line", "a: 1\n\t\nb: 2\n",
+	    "test.yaml:2:1: tab on a blank line; remove it");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -709,5 +806,6 @@ main(int argc, char **argv)
 	test_fixtures();
 	test_more_refusals();
 	test_huge();
+	test_suite_fixes();
 	return tap_done();
 }
