@@ -605,9 +605,8 @@ main(int argc, char *argv[])
 				 * with rev-list, which orders its walk by
 				 * commit date and may stop early when dates are
 				 * equal or skewed between offices' clocks,
-				 * replaying shared commits again (as git's
-				 * documentation warns).  The merge base is
-				 * exact whatever the dates.
+				 * replaying shared commits again.  The merge
+				 * base is exact whatever the dates.
 				 */
 				if (git_merge_base(&base, s.git, &head,
 				    &up) < 0)
