@@ -58,7 +58,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 2' INT TERM HUP
+trap 'exit 2' INT TERM HUP PIPE
 chmod 711 "$TMP"
 
 inst=$TMP/inst

@@ -34,6 +34,7 @@ tmux_start() {
 	    return 1
 	# what runs in the terminal may still be writing as it goes
 	trap 'T kill-server 2>/dev/null; sleep 0.3; rm -rf "$TMP"' EXIT
+	trap 'exit 2' INT TERM HUP PIPE
 	screen_has '^\$' 10
 }
 
