@@ -347,11 +347,6 @@ held_lock(struct enas_buf *b, struct enas_repo *repo)
 	return rc;
 }
 
-/* What a lock left behind means, and what to do: after "LOCK exists". */
-#define LOCK_ADVICE "another git command is running, or one stopped " \
-	"and left it behind; if no git command is running, remove it " \
-	"(rm %s)"
-
 int
 enas_commit_locks(struct enas_repo *repo)
 {
@@ -364,7 +359,10 @@ enas_commit_locks(struct enas_repo *repo)
 	    tries++)
 		nanosleep(&nap, NULL);
 	if (rc == 1)
-		rc = enas_error_set(ENAS_EGIT, _("%s exists: " LOCK_ADVICE),
+		/* TRANSLATORS: a lock file, twice */
+		rc = enas_error_set(ENAS_EGIT, _("%s exists: another git "
+		    "command is running, or one stopped and left it behind; "
+		    "if no git command is running, remove it (rm %s)"),
 		    lock.data, lock.data);
 	enas_buf_free(&lock);
 	return rc;
@@ -388,9 +386,14 @@ commit_error(struct enas_repo *repo, const char *done, const char *todo)
 	snprintf(why, sizeof(why), "%s", ge && ge->message ? ge->message :
 	    _("unknown error"));
 	if ((rc = held_lock(&lock, repo)) == 1)
-		rc = enas_error_set(ENAS_EGIT, _("%s: %s exists: " LOCK_ADVICE
-		    ", then %s"), done, lock.data, lock.data, todo);
+		/* TRANSLATORS: what was done, a lock file twice, then what
+		   is left to do */
+		rc = enas_error_set(ENAS_EGIT, _("%s: %s exists: another git "
+		    "command is running, or one stopped and left it behind; "
+		    "if no git command is running, remove it (rm %s), then "
+		    "%s"), done, lock.data, lock.data, todo);
 	else if (rc == 0)
+		/* TRANSLATORS: what was done, git's message, what is left */
 		rc = enas_error_set(ENAS_EGIT, _("%s: %s; then %s"), done, why,
 		    todo);
 	enas_buf_free(&lock);
