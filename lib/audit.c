@@ -440,3 +440,96 @@ enas_audit_run(struct enas_audit *a, unsigned char *exposed,
 	}
 	return n;
 }
+
+long
+enas_audit_budget(const struct enas_audit *a)
+{
+	long b = (long)(48000 / (enas_audit_size(a) + 1));
+
+	return b < 50 ? 50 : b;
+}
+
+struct search {
+	const long long *val;
+	size_t ncand;
+	size_t *pick, *best;
+	size_t nbest;
+	long long bestsum;	/* of best; -1 while none */
+	long *budget;
+	int (*safe)(void *, const size_t *, size_t);
+	void *arg;
+	int rc;
+};
+
+/* Sets of n candidates from index from on, cheaper than the best. */
+static int
+search_sets(struct search *sr, size_t depth, size_t n, size_t from,
+    long long sum)
+{
+	size_t i;
+	long long v;
+	int r;
+
+	if (depth == n) {
+		if ((*sr->budget)-- <= 0)
+			return -1;
+		if ((r = sr->safe(sr->arg, sr->pick, n)) < 0) {
+			sr->rc = r;
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		memcpy(sr->best, sr->pick, n * sizeof(*sr->pick));
+		sr->nbest = n;
+		sr->bestsum = sum;
+		return 0;
+	}
+	for (i = from; i + (n - depth) <= sr->ncand; i++) {
+		v = sr->val[i];
+		/* The rest cost at least v each: no cheaper set from here. */
+		if (sr->bestsum >= 0 && sum + v * (long long)(n - depth) >=
+		    sr->bestsum)
+			break;
+		sr->pick[depth] = i;
+		if (search_sets(sr, depth + 1, n, i + 1, sum + v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+enas_audit_search(size_t *best, const long long *val, size_t ncand,
+    size_t max, long long limit, long *budget,
+    int (*safe)(void *arg, const size_t *pick, size_t n), void *arg)
+{
+	struct search sr;
+	size_t n;
+	int rc = 0;
+
+	memset(&sr, 0, sizeof(sr));
+	sr.val = val;
+	sr.ncand = ncand;
+	sr.best = best;
+	sr.bestsum = -1;
+	sr.budget = budget;
+	sr.safe = safe;
+	sr.arg = arg;
+	if (!(sr.pick = enas_calloc(max + 1, sizeof(*sr.pick))))
+		return ENAS_ENOMEM;
+	for (n = 1; n <= max && n <= ncand; n++) {
+		if (n == max && limit >= 0)
+			sr.bestsum = limit;
+		if (search_sets(&sr, 0, n, 0, 0) < 0 && sr.rc < 0) {
+			rc = sr.rc;
+			break;
+		}
+		if (sr.nbest == n) {
+			rc = (int)n;
+			break;
+		}
+		if (*budget <= 0)
+			break;
+	}
+	free(sr.pick);
+	return rc;
+}

@@ -466,6 +466,83 @@ overlap(const struct joint *J, const struct item *x, const struct item *y)
 	return 0;
 }
 
+/* A search of this table's cells (enas_audit_search), jointly. */
+struct jsearch {
+	struct joint *J;
+	const unsigned char *check;
+	size_t *cand;
+};
+
+static int
+joint_safe(void *arg, const size_t *pick, size_t n)
+{
+	struct jsearch *js = arg;
+	long long r;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		enas_audit_mark(js->J->au, js->cand[pick[i]],
+		    ENAS_CELL_SECONDARY);
+	r = enas_audit_run(js->J->au, NULL, js->check, 1);
+	for (i = 0; i < n; i++)
+		enas_audit_mark(js->J->au, js->cand[pick[i]],
+		    ENAS_CELL_SHOWN);
+	return r < 0 ? (int)r : r == 0;
+}
+
+/*
+ * Before a refusal: the cells this table's own pattern shows, in sets,
+ * fewer first and the smaller total first, each audited with every
+ * earlier publication (check: what they did not give away already);
+ * the first safe set is withheld.  The table's marks start again from
+ * its own pattern (orig).  1 when a set was found (marked in the audit
+ * and in mine), 0 when none within the budget, or a negative status.
+ */
+static int
+joint_search(struct joint *J, size_t nv, struct enas_pub *mine,
+    const unsigned char *check, const unsigned char *orig)
+{
+	struct jsearch js;
+	size_t i, k, ncand = 0, *best = NULL;
+	long long *val = NULL;
+	long budget = enas_audit_budget(J->au);
+	int n = ENAS_ENOMEM;
+
+	js.J = J;
+	js.check = check;
+	if (!(js.cand = enas_calloc(J->nit + 1, sizeof(*js.cand))) ||
+	    !(best = enas_calloc(J->nit + 1, sizeof(*best))) ||
+	    !(val = enas_calloc(J->nit + 1, sizeof(*val))))
+		goto out;
+	for (i = 0; i < J->nit; i++) {
+		if (J->it[i].view != nv - 1)
+			continue;
+		enas_audit_mark(J->au, i, orig[i]);
+		mine->cells[J->it[i].cell].mark = orig[i];
+		if (orig[i] != ENAS_CELL_SHOWN || J->it[i].value <= 0)
+			continue;
+		/* By value, smallest first. */
+		for (k = ncand++; k > 0 && val[k - 1] > J->it[i].value; k--) {
+			js.cand[k] = js.cand[k - 1];
+			val[k] = val[k - 1];
+		}
+		js.cand[k] = i;
+		val[k] = J->it[i].value;
+	}
+	if ((n = enas_audit_search(best, val, ncand, ncand, -1, &budget,
+	    joint_safe, &js)) > 0)
+		for (i = 0; i < (size_t)n; i++) {
+			k = js.cand[best[i]];
+			enas_audit_mark(J->au, k, ENAS_CELL_SECONDARY);
+			mine->cells[J->it[k].cell].mark = ENAS_CELL_SECONDARY;
+		}
+out:
+	free(js.cand);
+	free(best);
+	free(val);
+	return n < 0 ? n : n > 0;
+}
+
 static int
 refuse(struct joint *J, size_t e, size_t nv)
 {
@@ -510,7 +587,7 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 	struct names g = { NULL, 0 };
 	struct joint J;
 	unsigned char *exposed = NULL, *check = NULL, *one = NULL;
-	unsigned char *spent = NULL;
+	unsigned char *spent = NULL, *base = NULL, *orig = NULL;
 	size_t *cand = NULL, *added = NULL, nadded = 0, i, k, v, nv = 0;
 	size_t ncand, e, pass;
 	long long n;
@@ -635,7 +712,9 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 	    !(one = enas_calloc(J.nit + 1, 1)) ||
 	    !(spent = enas_calloc(J.nit + 1, 1)) ||
 	    !(cand = enas_calloc(J.nit + 1, sizeof(*cand))) ||
-	    !(added = enas_calloc(J.nit + 1, sizeof(*added))))
+	    !(added = enas_calloc(J.nit + 1, sizeof(*added))) ||
+	    !(base = enas_calloc(J.nit + 1, 1)) ||
+	    !(orig = enas_calloc(J.nit + 1, 1)))
 		goto nomem;
 	/*
 	 * What the earlier publications give away without this one is
@@ -649,9 +728,11 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 		goto out;
 	}
 	for (i = 0; i < J.nit; i++) {
-		check[i] = !exposed[i];
-		if (J.it[i].view == nv - 1)
-			enas_audit_mark(J.au, i, mine->cells[J.it[i].cell].mark);
+		base[i] = check[i] = !exposed[i];
+		if (J.it[i].view == nv - 1) {
+			orig[i] = (unsigned char)mine->cells[J.it[i].cell].mark;
+			enas_audit_mark(J.au, i, orig[i]);
+		}
 	}
 	if (n > 0)
 		enas_diag_report(fn, ctx, ENAS_LEDGER_REF, 0, 0, ENAS_WARNING,
@@ -706,10 +787,8 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 			check[e] = 0;
 			continue;
 		}
-		if (ncand == 0) {
-			rc = refuse(&J, e, nv);
-			goto out;
-		}
+		if (ncand == 0)
+			goto search;
 		memset(one, 0, J.nit);
 		one[e] = 1;
 		for (k = 0; k < ncand; k++) {
@@ -726,10 +805,8 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 			k = 0;
 		enas_audit_mark(J.au, cand[k], ENAS_CELL_SECONDARY);
 		mine->cells[J.it[cand[k]].cell].mark = ENAS_CELL_SECONDARY;
-		if (nadded == J.nit) {
-			rc = refuse(&J, e, nv);
-			goto out;
-		}
+		if (nadded == J.nit)
+			goto search;
 		added[nadded++] = cand[k];
 		for (i = 0; i < J.nit; i++)
 			check[i] = exposed[i];
@@ -759,6 +836,16 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 			mine->cells[J.it[added[i]].cell].mark =
 			    ENAS_CELL_SHOWN;
 	}
+	goto marks;
+search:
+	/* Refuse only when no set of this table's cells protects it. */
+	if ((rc = joint_search(&J, nv, mine, base, orig)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = refuse(&J, e, nv);
+		goto out;
+	}
+marks:
 	/* The marks back into st: rows, then totals, as formatted. */
 	for (i = 0; i < mine->ncells; i++) {
 		struct enas_stats_cell *c = i < st->nrows ?
@@ -790,5 +877,7 @@ out:
 	free(spent);
 	free(cand);
 	free(added);
+	free(base);
+	free(orig);
 	return rc;
 }

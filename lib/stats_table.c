@@ -548,23 +548,13 @@ cmp_desc(const void *a, const void *b, void *arg)
  * The search tries every set of shown non-zero cells, smaller sets
  * first and, within a size, the smaller total first, each audited
  * whole; the first size with a safe set gives the set of that size with
- * the smallest total.  An audit costs about as much as the table has
- * cells, so the search stops after SEARCH_WORK / cells audits (at least
- * SEARCH_MIN): a large table keeps what protect() found, and the
- * pattern never depends on the machine's speed.
+ * the smallest total.  It is bounded (enas_audit_budget()): a large
+ * table keeps what protect() found.
  */
-#define SEARCH_WORK 48000
-#define SEARCH_MIN 50
-
 struct search {
 	struct cube *q;
 	struct enas_audit *au;
-	size_t *cand, ncand;	/* shown non-zero cells, smaller first */
-	size_t *pick, *best;
-	size_t nbest;
-	long long bestsum;	/* of best; -1 while none */
-	long budget;
-	int rc;
+	size_t *cand;		/* shown non-zero cells, smaller first */
 };
 
 static int
@@ -573,57 +563,21 @@ cmp_asc(const void *a, const void *b, void *arg)
 	return cmp_desc(b, a, arg);
 }
 
-/* Audit the picked set; 1 if it protects the table. */
+/* Whether withholding the picked candidates protects the table. */
 static int
-try_set(struct search *sr, size_t n)
+safe_set(void *arg, const size_t *pick, size_t n)
 {
+	struct search *sr = arg;
 	long long r;
 	size_t i;
 
-	if (sr->budget-- <= 0)
-		return -1;
 	for (i = 0; i < n; i++)
-		set_mark(sr->q, sr->au, sr->cand[sr->pick[i]],
+		set_mark(sr->q, sr->au, sr->cand[pick[i]],
 		    ENAS_CELL_SECONDARY);
 	r = enas_audit_run(sr->au, NULL, NULL, 1);
 	for (i = 0; i < n; i++)
-		set_mark(sr->q, sr->au, sr->cand[sr->pick[i]],
-		    ENAS_CELL_SHOWN);
-	if (r < 0) {
-		sr->rc = (int)r;
-		return -1;
-	}
-	return r == 0;
-}
-
-/* Sets of n candidates from index from on, cheaper than the best. */
-static int
-search_sets(struct search *sr, size_t depth, size_t n, size_t from,
-    long long sum)
-{
-	size_t i;
-	long long v;
-	int r;
-
-	if (depth == n) {
-		if ((r = try_set(sr, n)) <= 0)
-			return r;
-		memcpy(sr->best, sr->pick, n * sizeof(*sr->pick));
-		sr->nbest = n;
-		sr->bestsum = sum;
-		return 1;
-	}
-	for (i = from; i + (n - depth) <= sr->ncand; i++) {
-		v = sr->q->c[sr->cand[i]].value;
-		/* The rest cost at least v each: no cheaper set from here. */
-		if (sr->bestsum >= 0 && sum + v * (long long)(n - depth) >=
-		    sr->bestsum)
-			break;
-		sr->pick[depth] = i;
-		if (search_sets(sr, depth + 1, n, i + 1, sum + v) < 0)
-			return -1;
-	}
-	return 0;
+		set_mark(sr->q, sr->au, sr->cand[pick[i]], ENAS_CELL_SHOWN);
+	return r < 0 ? (int)r : r == 0;
 }
 
 /*
@@ -636,21 +590,17 @@ static int
 search(struct cube *q, struct enas_audit *au, int refused)
 {
 	struct search sr;
-	size_t i, n, nsec = 0, max;
-	long long secsum = 0;
+	size_t i, ncand = 0, nsec = 0, *best = NULL;
+	long long secsum = 0, *val = NULL;
 	unsigned char *was = NULL;
-	int rc = ENAS_ENOMEM, found = 0;
+	long budget;
+	int rc = ENAS_ENOMEM, n;
 
-	memset(&sr, 0, sizeof(sr));
 	sr.q = q;
 	sr.au = au;
-	sr.bestsum = -1;
-	sr.budget = (long)(SEARCH_WORK / (enas_audit_size(au) + 1));
-	if (sr.budget < SEARCH_MIN)
-		sr.budget = SEARCH_MIN;
 	if (!(sr.cand = enas_calloc(q->nc + 1, sizeof(*sr.cand))) ||
-	    !(sr.pick = enas_calloc(q->nc + 1, sizeof(*sr.pick))) ||
-	    !(sr.best = enas_calloc(q->nc + 1, sizeof(*sr.best))) ||
+	    !(best = enas_calloc(q->nc + 1, sizeof(*best))) ||
+	    !(val = enas_calloc(q->nc + 1, sizeof(*val))) ||
 	    !(was = enas_calloc(q->nc + 1, 1)))
 		goto out;
 	for (i = 0; i < q->nc; i++) {
@@ -664,38 +614,33 @@ search(struct cube *q, struct enas_audit *au, int refused)
 			secsum += c->value;
 		}
 		if (c->mark != ENAS_CELL_PRIMARY && c->value > 0)
-			sr.cand[sr.ncand++] = i;
+			sr.cand[ncand++] = i;
 	}
-	qsort_r(sr.cand, sr.ncand, sizeof(*sr.cand), cmp_asc, q);
-	for (i = 0; i < sr.ncand; i++)
+	qsort_r(sr.cand, ncand, sizeof(*sr.cand), cmp_asc, q);
+	for (i = 0; i < ncand; i++) {
+		val[i] = q->c[sr.cand[i]].value;
 		set_mark(q, au, sr.cand[i], ENAS_CELL_SHOWN);
-	max = refused ? sr.ncand : nsec;
-	for (n = refused ? 0 : 1; n <= max && !found; n++) {
-		/* At the size protect() found, only a smaller total. */
-		if (!refused && n == nsec)
-			sr.bestsum = secsum;
-		if (search_sets(&sr, 0, n, 0, 0) < 0 && sr.rc < 0) {
-			rc = sr.rc;
-			goto out;
-		}
-		found = sr.nbest == n && sr.bestsum >= 0 &&
-		    (refused || n < nsec || sr.bestsum < secsum);
-		if (sr.budget <= 0)
-			break;
 	}
-	if (found)
-		for (i = 0; i < sr.nbest; i++)
-			set_mark(q, au, sr.cand[sr.best[i]],
-			    ENAS_CELL_SECONDARY);
+	budget = enas_audit_budget(au);
+	/* At the size protect() found, only a smaller total. */
+	n = enas_audit_search(best, val, ncand, refused ? ncand : nsec,
+	    refused ? -1 : secsum, &budget, safe_set, &sr);
+	if (n < 0) {
+		rc = n;
+		goto out;
+	}
+	if (n > 0)
+		for (i = 0; i < (size_t)n; i++)
+			set_mark(q, au, sr.cand[best[i]], ENAS_CELL_SECONDARY);
 	else
 		for (i = 0; i < q->nc; i++)
 			if (q->c[i].twin == i && q->c[i].mark != was[i])
 				set_mark(q, au, i, was[i]);
-	rc = found;
+	rc = n > 0;
 out:
 	free(sr.cand);
-	free(sr.pick);
-	free(sr.best);
+	free(best);
+	free(val);
 	free(was);
 	return rc;
 }
