@@ -133,6 +133,11 @@ out_of_memory(struct loader *ld)
 	ld->nomem = 1;
 }
 
+/*
+ * Report a rules error: fmt takes exactly two strings, a and b (NULL
+ * for ""), so a message with fewer ends in "%s" or "%s%s" that print
+ * nothing.
+ */
 static void
 bad(struct loader *ld, const struct enas_node *n, int at_key,
     const char *field, const char *fmt, const char *a, const char *b)
@@ -150,6 +155,9 @@ bad(struct loader *ld, const struct enas_node *n, int at_key,
 static const char *
 scalar(struct loader *ld, const struct enas_node *n, const char *field)
 {
+	/* TRANSLATORS: %s is a keyword of the rules (type, enum...).  In
+	   the messages of the rules, a trailing %s or %s%s prints nothing
+	   but must stay. */
 	if (n->type != ENAS_SCALAR) {
 		bad(ld, n, 0, field, _("%s: must be a single value"), n->key,
 		    NULL);
@@ -691,9 +699,13 @@ static void
 tr_add(struct loader *ld, struct tr *tr, size_t *nt, const char *what,
     const struct enas_field *f, const char *lang, const struct enas_node *n)
 {
+	/* TRANSLATORS: the first %s is the keyword message or labels, the
+	   second what was written where a language code (en, fr) goes. */
 	if (!enas_lang_code_ok(lang))
 		bad(ld, n, 1, f->path, _("%s: '%s' is not a language code "
 		    "such as en, fr or ar"), what, lang);
+	/* TRANSLATORS: "message: fr is given twice": a keyword, then a
+	   language code. */
 	else if (tr_get(tr, *nt, lang))
 		bad(ld, n, 1, f->path, _("%s: %s is given twice"), what, lang);
 	else if (*nt == ENAS_TR_MAX)
@@ -922,6 +934,8 @@ complete(struct loader *ld, const struct enas_field *f,
 	const struct enas_node *l;
 	size_t i;
 
+	/* TRANSLATORS: %s is a language code (fr, ar); the final %s is
+	   always empty: keep it at the end. */
 	if (fp->nmsg && !tr_get(fp->msg, fp->nmsg, lang))
 		warn_at(ld, fp->message, f->path, _("no %s message%s"), lang,
 		    NULL);
@@ -934,6 +948,8 @@ complete(struct loader *ld, const struct enas_field *f,
 	}
 	for (i = 0; i < f->nenums; i++)
 		if (!text_of(enas_node_get(l, f->enums[i])))
+			/* TRANSLATORS: a language code (fr), then a value
+			   of the enum, a code written in records. */
 			warn_at(ld, l, f->path, _("no %s label for '%s'"),
 			    lang, f->enums[i]);
 }
