@@ -41,7 +41,7 @@ run fr enas-check "$f"
 is "1:$f:7:6: error: age: 19 is above 17 (les ENAS sont mineurs : l'âge est de 0 à 17 ans à l'enregistrement)" \
     "$rc:$err" "LANG=fr_FR.UTF-8: the French message"
 run env LC_ALL= LANG=fr_FR.UTF-8 LANGUAGE=ar:fr enas-check "$f"
-is "1:$f:7:6: error: age: 19 is above 17 (الأطفال غير المرافقين والمنفصلون قاصرون: العمر من 0 إلى 17 سنة عند التسجيل)" \
+is "1:$f:7:6: error: age: 19 is above 17 (الأطفال غير المصحوبين والمنفصلون عن ذويهم قاصرون: العمر من 0 إلى 17 سنة عند التسجيل)" \
     "$rc:$err" "LANGUAGE=ar:fr: the first language listed"
 run env LC_ALL= LANG=fr_FR.UTF-8 LANGUAGE=de:fr enas-check "$f"
 is "1:$f:7:6: error: age: 19 is above 17 (les ENAS sont mineurs : l'âge est de 0 à 17 ans à l'enregistrement)" \
@@ -72,7 +72,7 @@ consent:
   share_with_orgs: true
   reporting: true
   tracing: false
-care: residential_care  # établissement de protection
+care: residential_care  # établissement de protection sociale
 referrals:
   - date: 2024-03-15
     to: bayti
