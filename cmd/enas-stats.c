@@ -38,7 +38,8 @@ usage(FILE *fp, int status)
 	    "                  [-r rev | -a date] [--history] [-k n] "
 	    "[--publish]\n"
 	    "                  [-O tsv|csv|json|table] [--totals] "
-	    "[--no-header] [--labels] [-v]\n");
+	    "[--no-header] [--labels]\n"
+	    "                  [-v]\n");
 	exit(status);
 }
 
