@@ -7,9 +7,9 @@
 # texts of the rules follow LANG and LANGUAGE.
 . "$(dirname "$0")/lib.sh"
 
-if ! locale -a 2>/dev/null | grep -qi '^fr_FR\.utf-\{0,1\}8$' ||
-    ! locale -a 2>/dev/null | grep -qi '^ar_MA\.utf-\{0,1\}8$'; then
-	echo "1..0 # SKIP the fr_FR.UTF-8 and ar_MA.UTF-8 locales are missing"
+# Arabic is asked through LANGUAGE, so the French locale is all it takes.
+if ! locale -a 2>/dev/null | grep -qi '^fr_FR\.utf-\{0,1\}8$'; then
+	echo "1..0 # SKIP the fr_FR.UTF-8 locale is missing"
 	exit 0
 fi
 
@@ -82,7 +82,7 @@ follow_ups:
   - date: 2024-04-02
     type: in_care  # suivi pendant la prise en charge:" "$rc:$out:$err" \
     "enas show --labels in French: the codes, their labels as comments"
-run env LC_ALL= LANG=ar_MA.UTF-8 enas show --labels NDR-2024-7K3QP
+run env LC_ALL= LANG=fr_FR.UTF-8 LANGUAGE=ar enas show --labels NDR-2024-7K3QP
 is "sex: male  # ذكر" "$(printf '%s\n' "$out" | grep '^sex:')" \
     "and in Arabic"
 run enas show --labels NDR-2024-7K3QP
