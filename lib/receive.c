@@ -39,15 +39,16 @@ enas_receive_parse(struct enas_update *u, const char *line, size_t len)
 	return 0;
 }
 
-/* Hide the commit that obj peels to, if any, from walk. */
+/* Hide the commit that obj peels to, if any, and keep it in tips. */
 static int
-hide_object(git_revwalk *walk, git_object *obj)
+hide_object(git_revwalk *walk, git_object *obj, git_oid *tips, size_t *nt)
 {
 	git_object *commit = NULL;
 	int rc = 0;
 
-	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
-		rc = git_revwalk_hide(walk, git_object_id(commit));
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
+	    (rc = git_revwalk_hide(walk, git_object_id(commit))) == 0)
+		tips[(*nt)++] = *git_object_id(commit);
 	git_object_free(commit);
 	return rc;
 }
@@ -55,17 +56,20 @@ hide_object(git_revwalk *walk, git_object *obj)
 /*
  * Hide what the server has already checked: the tips of the refs a
  * push may update, each looked up by its name (no directory of refs is
- * listed), and the old value of each update.
+ * listed), and the old value of each update.  The hidden commits go to
+ * tips (pol->nrefs + n long), their number to *nt.
  */
 static int
 hide_known(git_revwalk *walk, git_repository *git,
-    const struct enas_policy *pol, const struct enas_update *u, size_t n)
+    const struct enas_policy *pol, const struct enas_update *u, size_t n,
+    git_oid *tips, size_t *nt)
 {
 	git_reference *ref;
 	git_object *obj;
 	size_t i;
 	int rc;
 
+	*nt = 0;
 	for (i = 0; i < pol->nrefs; i++) {
 		if ((rc = git_reference_lookup(&ref, git, pol->refs[i])) ==
 		    GIT_ENOTFOUND)
@@ -74,8 +78,9 @@ hide_known(git_revwalk *walk, git_repository *git,
 			return rc;
 		obj = NULL;
 		rc = git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT);
-		if (rc == 0)
-			rc = git_revwalk_hide(walk, git_object_id(obj));
+		if (rc == 0 && (rc = git_revwalk_hide(walk,
+		    git_object_id(obj))) == 0)
+			tips[(*nt)++] = *git_object_id(obj);
 		git_object_free(obj);
 		git_reference_free(ref);
 		if (rc < 0 && rc != GIT_EPEEL && rc != GIT_ENOTFOUND)
@@ -85,7 +90,7 @@ hide_known(git_revwalk *walk, git_repository *git,
 		if (git_oid_is_zero(&u[i].old) ||
 		    git_object_lookup(&obj, git, &u[i].old, GIT_OBJECT_ANY) < 0)
 			continue;
-		rc = hide_object(walk, obj);
+		rc = hide_object(walk, obj, tips, nt);
 		git_object_free(obj);
 		if (rc < 0)
 			return rc;
@@ -649,13 +654,18 @@ walk_class(struct enas_repo *repo, const struct enas_policy *pol,
 	git_repository *git = enas_repo_git(repo);
 	git_revwalk *walk = NULL;
 	git_object *obj, *peeled;
+	git_oid *tips = NULL;
 	char msg[256];
 	git_oid id;
-	size_t i;
+	size_t i, nt = 0;
 	int rc, any = 0, gone;
 
-	if (git_revwalk_new(&walk, git) < 0)
+	if (!(tips = enas_calloc(pol->nrefs + n + 1, sizeof(*tips))))
+		return ENAS_ENOMEM;
+	if (git_revwalk_new(&walk, git) < 0) {
+		free(tips);
 		return enas_repo_error(_("cannot walk the pushed commits"));
+	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	for (i = 0; i < n; i++) {
 		if (git_oid_is_zero(&u[i].new) || is_ledger(u[i].ref) != ledger)
@@ -681,11 +691,27 @@ walk_class(struct enas_repo *repo, const struct enas_policy *pol,
 		rc = 0;
 		goto out;
 	}
-	if (hide_known(walk, git, pol, u, n) < 0) {
+	if (hide_known(walk, git, pol, u, n, tips, &nt) < 0) {
 		rc = enas_repo_error(_("cannot read the refs"));
 		goto out;
 	}
 	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		/*
+		 * The walk marks what the hidden tips reach by commit date
+		 * and, with dates equal or skewed between offices' clocks,
+		 * may stop marking too soon and give commits the server
+		 * has: asked of the graph, exactly, before they count.
+		 */
+		if (nt > 0) {
+			if ((rc = git_graph_reachable_from_any(git, &id, tips,
+			    nt)) < 0) {
+				rc = enas_repo_error(_("cannot walk the pushed "
+				    "commits"));
+				goto out;
+			}
+			if (rc == 1)
+				continue;
+		}
 		if ((gone = enas_policy_expired(pol)) == 2) {
 			rc = enas_error_set(ENAS_EIO, _("the pusher is gone; "
 			    "check abandoned"));
@@ -718,6 +744,7 @@ walk_class(struct enas_repo *repo, const struct enas_policy *pol,
 	    enas_repo_error(_("cannot walk the pushed commits"));
 out:
 	git_revwalk_free(walk);
+	free(tips);
 	return rc;
 }
 

@@ -3,7 +3,7 @@
 # core.hooksPath in a clone, pre-receive in a real bare repository.
 . "$(dirname "$0")/lib.sh"
 
-plan 16
+plan 17
 
 records_repo "$TMP/r"
 cd "$TMP/r" || exit 2
@@ -98,5 +98,38 @@ run git push -q origin --delete main
 [ "$rc" != 0 ] && printf '%s\n' "$err" |
     grep -q "^remote: refs/heads/main: error: ref: deleting a ref is refused"
 ok $? "a ref deletion is refused"
+
+# An office whose clock ran ahead: the first commit dated 2030, the
+# history after it 2023 and 2024.  The server's walk of the pushed
+# commits marks what it already has by commit date and stopped before
+# it reached that first commit, so a merge pushed by an office was
+# checked as if it brought the rules again, and refused.  Asked of the
+# graph, only the push's own commits are checked.
+at() { d=$1; shift; GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d "$@"; }
+cd "$TMP" && at 2030-01-01T00:00:00Z enas init skew >/dev/null &&
+    cd skew || exit 2
+git init -q --bare "$TMP/skew.git"
+git -C "$TMP/skew.git" config enas.admin admin
+git -C "$TMP/skew.git" config enas.office.nador NDR
+cp "$ENAS_SRC/hooks/pre-receive" "$TMP/skew.git/hooks/pre-receive"
+git remote add origin "$TMP/skew.git"
+REMOTE_USER=admin git push -q origin main
+root=$(git rev-parse HEAD)
+for i in 1 2 3 4 5 6 7 8; do
+	id=NDR-2023-A000$i
+	write_case records/cases/2023/$id.yaml $id
+	sed -i 's/^registered: 2024-03-14/registered: 2023-03-14/' \
+	    records/cases/2023/$id.yaml
+	git add records && at "2023-06-0${i}T00:00:00Z" git commit -q -m "case $id: new"
+done
+REMOTE_USER=nador git push -q origin main
+git checkout -q -b side "$root"
+write_case records/cases/2024/NDR-2024-B0001.yaml NDR-2024-B0001
+git add records &&
+    at 2024-06-01T00:00:00Z git commit -q -m "case NDR-2024-B0001: new"
+git checkout -q main
+at 2024-06-02T00:00:00Z git merge -q --no-edit side
+REMOTE_USER=nador run git push -q origin main
+is "0:" "$rc:$err" "a clock that ran ahead: the server checks only the commits a push brings"
 
 done_testing
