@@ -585,7 +585,13 @@ main(int argc, char *argv[])
 				    "on %s: fix what it names, then enas sync "
 				    "again"), s.branch);
 			}
-			if (retried >= s.retries)
+			/*
+			 * Out of retries: what the server said to the last
+			 * push, in case it refused for a reason of its own
+			 * while another office pushed.
+			 */
+			if (retried >= s.retries) {
+				show_file(pusherr);
 				errx(2, dngettext(ENAS_TEXTDOMAIN,
 				    "other offices pushed first %ld time; "
 				    "gave up: your commits are safe on %s, "
@@ -594,6 +600,7 @@ main(int argc, char *argv[])
 				    "gave up: your commits are safe on %s, "
 				    "run enas sync again",
 				    (unsigned long)retried), retried, s.branch);
+			}
 			retried++;
 			back_off(retried, now_ms() - round_start);
 			round_start = now_ms();

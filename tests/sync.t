@@ -212,8 +212,11 @@ EOF
 other_pushes NDR-2024-AAAA8
 new_case . NDR-2024-AAAA9
 run enas-sync -n 0
-is "2:enas-sync: other offices pushed first 0 times; gave up: your commits are safe on d, run enas sync again" \
-    "$rc:$err" "the retries are bounded"
+is "2:To $TMP/deny.git
+ ! [remote rejected] HEAD -> main (pre-receive hook declined)
+error: failed to push some refs to '$TMP/deny.git'
+enas-sync: other offices pushed first 0 times; gave up: your commits are safe on d, run enas sync again" \
+    "$rc:$err" "the retries are bounded, and what the server said to the last push is shown"
 has . d "case NDR-2024-AAAA9: new"
 ok $? "the branch still has its commit"
 git config enas.syncRetries 2
