@@ -766,6 +766,10 @@ walk_entry(struct walk *w, const struct tent *e, const struct tent *old,
 		return ENAS_ENOMEM;
 	if (name_problem(o, file, e->name, e->len, dir, here->w == AT_ROOT))
 		return 0;
+	/* A submodule or a link is refused as what it is, wherever it is. */
+	if (e->mode != MODE_TREE && e->mode != MODE_BLOB &&
+	    mode_problem(o, file, e->mode, e->padded))
+		return 0;
 	if (!place_of(o->kinds, here, e->name, e->len, dir, &child)) {
 		refuse_place(o, file, here, dir);
 		return 0;
@@ -1008,6 +1012,9 @@ listing_path(struct out *o, const struct enas_layout_path *p,
 		if (!(file = quoted(o, p->path, *refused_len)))
 			return ENAS_ENOMEM;
 		if (name_problem(o, file, seg, n, dir, here.w == AT_ROOT))
+			return 1;
+		if (!slash && p->mode != MODE_TREE && p->mode != MODE_BLOB &&
+		    mode_problem(o, file, p->mode, 0))
 			return 1;
 		if (!place_of(o->kinds, &here, seg, n, dir, &child)) {
 			refuse_place(o, file, &here, dir);

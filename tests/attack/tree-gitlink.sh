@@ -3,4 +3,4 @@ tree=$( (git ls-tree HEAD | grep -v '	records$'; printf '040000 tree %s\trecords
 C=$(git commit-tree -p HEAD -m "records" "$tree")
 git update-ref refs/heads/main "$C"
 C=$(git rev-parse --short=7 "$C")
-expect "$C:records/kids: error: a file outside the records layout: records/ holds only rules/, cases/, partners/, sessions/; remove it (git rm)"
+expect "$C:records/kids: error: a submodule (gitlink); the records layout holds only plain files"
