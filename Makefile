@@ -63,7 +63,7 @@ XGETTEXT_FLAGS = --from-code=UTF-8 -k_ -kN_ -kdngettext:2,3 \
 	--package-version=$(VERSION) \
 	--copyright-holder='the enas authors'
 
-all: $(TOOLS) $(MOS)
+all: $(TOOLS) $(MOS) $(BUILD)/enas.pot
 
 # What is missing is installed by tools/deps (one list of Debian
 # packages, by group) when we may (root, apt); otherwise it says how.
@@ -214,7 +214,7 @@ analyze: | $(BUILD)/.deps
 # The expensive sweeps (many rounds of concurrent pushes, kills) are
 # sampled, more so under SAN=1, where they find races rather than
 # memory errors; FULL=1 (make check-full) runs them whole.
-check: $(TOOLS) $(MOS) $(BUILD)/enas.pot $(UNITS) $(REPLAYS) | check-deps
+check: all $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_FULL=$(FULL) \
 	    ENAS_SAN=$(SAN) prove -f $(PROVEFLAGS) $(UNITS) tests/*.t
 
@@ -254,7 +254,7 @@ VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 VALGRIND_SAMPLE = check edit front guidance id init log merge new \
 	publish record rules show-ls staged suppress tool
 VALGRIND_TESTS = $(if $(FULL),tests/*.t,$(VALGRIND_SAMPLE:%=tests/%.t))
-check-valgrind: $(TOOLS) $(MOS) $(BUILD)/enas.pot $(UNITS) $(REPLAYS) | check-deps
+check-valgrind: all $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_NO_JIT=1 \
 	    prove -f $(PROVEFLAGS) --exec '$(VALGRIND)' $(UNITS)
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_VALGRIND=1 \

@@ -1,0 +1,422 @@
+#!/bin/sh
+# The tools in French (issue 12 item 1): the README's tour run in
+# fr_FR.UTF-8 says exactly the expected French, while every machine
+# output (TSV, CSV, JSON, ids, records, commits, the FILE:LINE:COL:
+# prefix) is byte-identical to the C locale's; and a pseudo-locale, every
+# message of po/enas.pot wrapped in ⟦ ⟧, finds what escapes translation.
+. "$(dirname "$0")/lib.sh"
+
+fr=fr_FR.UTF-8
+if ! locale -a 2>/dev/null | grep -qix 'fr_FR\.utf-\{0,1\}8'; then
+	echo "1..0 # SKIP no $fr locale (as root: sh tools/deps locales)"
+	exit 0
+fi
+if ! [ -f "$ENAS_LOCALEDIR/fr/LC_MESSAGES/enas.mo" ]; then
+	echo "1..0 # SKIP no catalogue in $ENAS_LOCALEDIR (make builds it)"
+	exit 0
+fi
+if ! command -v msgen >/dev/null || ! command -v msgfmt >/dev/null; then
+	echo "1..0 # SKIP gettext's msgen and msgfmt are missing (tools/deps build)"
+	exit 0
+fi
+
+# step NAME CMD...: runs a step of the tour, keeping its standard
+# output, standard error and exit status in $S/NAME.{out,err,rc}.
+step() {
+	_n=$1
+	shift
+	"$@" >"$S/$_n.out" 2>"$S/$_n.err"
+	echo $? >"$S/$_n.rc"
+}
+
+# editor NAME SED-SCRIPT: an editor that changes the file as a person
+# would.
+editor() {
+	printf '#!/bin/sh\nsed -i %s "$1"\n' "'$2'" >"$TMP/$1"
+	chmod +x "$TMP/$1"
+}
+editor fill 's/^partner:$/partner: asticude/; s/^sex:$/sex: male/;
+    s/^age:$/age: 15/; s/^nationality:$/nationality: GN/;
+    s/^protection_status:$/protection_status: unaccompanied/;
+    s/^risk_level:$/risk_level: high/; s/^status:$/status: open/;
+    s/^  reporting:$/  reporting: true/'
+editor slip 's/^partner:$/partner: asticude/; s/^sex:$/sex: garcon/;
+    s/^age:$/age: 19/; s/^nationality:$/nationality: GN/;
+    s/^protection_status:$/protection_status: unaccompanied/;
+    s/^risk_level:$/risk_level: high/; s/^status:$/status: oui/;
+    s/^site:.*/site: nadour/; $a name: Zzyzx'
+editor age19 's/^age: 15/age: 19/'
+editor close 's/^status: open/status: closed/;
+    $a closure:\n  date: 2024-11-02\n  reason: reunified'
+
+# The tour of README.md ("A case worker's first ten minutes", "Every
+# day", "Statistics"), in $1, in the current locale.  Ids are given so
+# that both runs make the same records, and with the fixed dates of
+# lib.sh the same commits.
+tour() {
+	S=$1/steps
+	mkdir -p "$S"
+	cd "$1" || exit 2
+	step init enas init nador
+	cd nador || exit 2
+	git config enas.office NDR
+	step new env EDITOR="$TMP/fill" enas new case id=NDR-2024-7K3QP \
+	    registered=2024-03-14
+	step cat cat records/cases/2024/NDR-2024-7K3QP.yaml
+	step newslip env EDITOR="$TMP/slip" enas new case id=NDR-2024-AAAAA \
+	    registered=2024-03-15
+	step newn enas new -n case id=NDR-2024-BBBBB registered=2024-03-16 \
+	    partner=bayti sex=female age=13 nationality=CI \
+	    protection_status=separated risk_level=medium status=open \
+	    consent.reporting=true
+	step newq enas new -n case id=NDR-2024-DDDDD registered=2024-04-02 \
+	    partner=bayti sex=male age=16 nationality=ML \
+	    protection_status=unaccompanied risk_level=low status=open \
+	    consent.reporting=false
+	step newbad enas new -n case --site nador id=NDR-2024-EEEEE \
+	    registered=2024-03-16 sex=male age=oui nationality=GN \
+	    consent.reporting=oui
+	step edit19 env EDITOR="$TMP/age19" enas edit 7k3qp
+	step editclose env EDITOR="$TMP/close" enas edit 7k3qp
+	step log enas log --oneline NDR-2024-7K3QP
+	step ls enas ls case -w status=open -w site=nador -f id,age
+	step lsage enas ls case -w 'age<14'
+	step show enas show NDR-2024-7K3QP
+	step checkall enas-check --all
+	# By hand, in an editor: the hook and enas-check say the same.
+	f=records/cases/2024/NDR-2024-BBBBB.yaml
+	sed -i 's/^site: nador/site: nadour/; s/^sex: female/sex: F/;
+	    s/^  reporting: true/  reporting: oui/; $a name: Zzyzx' "$f"
+	step checkfile enas-check "$f"
+	step checkjson enas-check -O json "$f"
+	git add "$f"
+	step commit git commit -q -m 'by hand'
+	git reset -q --hard
+	sed -i '$a consent.tracing: true' "$f"
+	step checkdot enas-check "$f"
+	git checkout -q -- "$f"
+	step help enas help
+	step sho enas sho
+	step stats enas-stats cases -g site,sex -p 2024
+	step statscsv enas-stats cases -g site -M -p 2024 -O csv --totals
+	step statsjson enas-stats cases -g status -O json
+	step statstable enas-stats cases -g sex,age:band -O table
+	step statspub enas-stats cases -g site --publish -O table
+	step statsbad enas-stats cases -g colour
+	step gitlog git log --format='%H %an %s'
+	# Every day: enas sync with the shared remote.
+	cd "$1" || exit 2
+	step bare enas init --bare srv.git
+	git clone -q srv.git office 2>/dev/null
+	cd office || exit 2
+	step init2 enas init
+	git config enas.office NDR
+	step new2 enas new -n case id=NDR-2024-CCCCC registered=2024-03-16 \
+	    partner=bayti sex=female age=13 nationality=CI \
+	    protection_status=separated risk_level=medium status=open \
+	    consent.reporting=true
+	step sync enas sync
+	# (enas init --bare dates its commit now, whatever GIT_COMMITTER_DATE
+	# says: subjects only)
+	step gitlog2 git log --format='%an %s' origin/main
+}
+
+# The pseudo-locale: po/enas.pot (the build's, made from the sources
+# of this build) with every msgstr its msgid, each line wrapped in ⟦ ⟧,
+# leading and trailing newlines and conversions kept; installed as fr.
+pot=$ENAS_BUILD/enas.pot
+[ -f "$pot" ] || pot=$ENAS_SRC/po/enas.pot
+mkdir -p "$TMP/pseudo/fr/LC_MESSAGES"
+msgen "$pot" | perl -e '
+	local $/ = "";
+	my $first = 1;
+	while (my $e = <STDIN>) {
+		if ($first) {
+			$first = 0;
+			print "msgid \"\"\nmsgstr \"\"\n",
+			    "\"Project-Id-Version: enas pseudo\\n\"\n",
+			    "\"PO-Revision-Date: 2024-06-01 12:00+0000\\n\"\n",
+			    "\"Last-Translator: tests/i18n.t\\n\"\n",
+			    "\"Language-Team: none\\n\"\n",
+			    "\"Language: fr\\n\"\n",
+			    "\"MIME-Version: 1.0\\n\"\n",
+			    "\"Content-Type: text/plain; charset=UTF-8\\n\"\n",
+			    "\"Content-Transfer-Encoding: 8bit\\n\"\n",
+			    "\"Plural-Forms: nplurals=2; plural=(n > 1);\\n\"\n\n";
+			next;
+		}
+		$e =~ s{^(msgstr(?:\[\d+\])?) ((?:"(?:[^"\\]|\\.)*"\n)+)}{
+			my ($k, $v) = ($1, $2);
+			my $s = join "", $v =~ /"((?:[^"\\]|\\.)*)"/g;
+			my ($lead, $body, $trail) =
+			    $s =~ /^((?:\\n)*)(.*?)((?:\\n)*)$/s;
+			$body =~ s/((?:^|[^\\])(?:\\\\)*)\\n/$1⟧\\n⟦/g;
+			"$k \"$lead⟦$body⟧$trail\"\n"
+		}gme;
+		print $e;
+	}' >"$TMP/pseudo.po"
+msgfmt -c -o "$TMP/pseudo/fr/LC_MESSAGES/enas.mo" "$TMP/pseudo.po" \
+    2>"$TMP/pseudo.err"
+pseudo_rc=$?
+
+# The commands of the pseudo-locale test: WHERE|STREAMS|COMMAND, run in
+# WHERE (r: a records repository with bad records, t: no repository),
+# every line a person reads of STREAMS (e: standard error, oe: both)
+# checked.
+cat >"$TMP/pseudo.cmds" <<'CMDS'
+t|e|enas --bogus
+t|e|enas
+t|oe|enas --help
+r|e|enas sho
+r|e|enas frobnicate
+t|e|enas-check --bogus
+t|oe|enas-check -h
+t|e|enas-check --all
+r|e|enas-check -O xml --all
+r|e|enas-check records/cases/2024/NDR-2024-SXP01.yaml
+r|e|enas-check records/cases/2024/NDR-2024-DTT01.yaml
+r|e|enas-check records/cases/2024/NDR-2024-TAB01.yaml
+r|e|enas-check records/cases/2024/NDR-2024-NDT01.yaml
+r|e|enas-check records/cases/2024/NDR-2024-BADYM.yaml
+r|e|enas-check -r nosuchrev
+t|e|enas-edit --bogus
+t|oe|enas-edit -h
+r|e|enas-edit
+r|e|enas-edit ZZZZZZ
+r|e|enas-edit NDR-2024-ZZZZZ
+t|e|enas-id --bogus
+t|oe|enas-id -h
+t|e|enas-id frobnicate
+t|e|enas-id show NDR-2024-ZZZZZ
+t|e|enas-init --bogus
+t|oe|enas-init -h
+t|e|enas-init a b
+t|e|enas-log --bogus
+t|oe|enas-log -h
+r|e|enas-log
+r|e|enas-log NDR-2024-ZZZZZ
+t|e|enas-ls --bogus
+t|oe|enas-ls -h
+t|e|enas-ls case
+r|e|enas-ls
+r|e|enas-ls child
+r|e|enas-ls case -w 'age<<3'
+r|e|enas-ls case -w 'colour=red'
+r|e|enas-ls case -f colour
+t|e|enas-merge --bogus
+t|oe|enas-merge -h
+t|e|enas-merge a b
+t|e|enas-new --bogus
+t|oe|enas-new -h
+r|e|enas-new
+r|e|enas-new child
+r|e|enas-new -n case bogus
+r|e|enas-new -n case colour=red
+r|e|enas-new -n case sex=F age=oui consent.reporting=oui registered=2024-13-01
+t|e|enas-show --bogus
+t|oe|enas-show -h
+r|e|enas-show
+r|e|enas-show ZZZZZZ
+r|e|enas-show -r nosuchrev NDR-2024-SXP01
+t|e|enas-stats --bogus
+t|oe|enas-stats -h
+r|e|enas-stats
+r|e|enas-stats children
+r|e|enas-stats cases -g colour
+r|e|enas-stats cases -p 2024-13
+r|e|enas-stats cases -O xml
+r|e|enas-stats cases -k abc
+r|e|enas-stats cases -w 'age<'
+r|e|enas-stats cases -s colour
+t|e|enas-sync --bogus
+t|oe|enas-sync -h
+r|e|enas-sync
+r|e|enas-sync -n many
+CMDS
+ncmds=$(wc -l <"$TMP/pseudo.cmds")
+
+plan $((43 + ncmds))
+
+# The tour, in English (C) and in French.
+(tour "$TMP/C")
+(export LANG=$fr LC_ALL=$fr; tour "$TMP/fr")
+C=$TMP/C/steps
+F=$TMP/fr/steps
+
+# fr NAME: the standard error of step NAME in French.
+fr() { cat "$F/$1.err"; }
+
+# (b) Machine output: byte-identical, and the same exit statuses.
+for n in new cat newn newq log ls lsage show stats statscsv statsjson \
+    statstable statspub gitlog new2 gitlog2; do
+	if cmp -s "$C/$n.out" "$F/$n.out"; then
+		ok 0 "$n: the output in French is the output in C"
+	else
+		ok 1 "$n: the output in French is the output in C"
+		diff "$C/$n.out" "$F/$n.out" | sed 's/^/# /'
+	fi
+done
+for f in "$C"/*.rc; do
+	printf '%s %s\n' "${f##*/}" "$(cat "$f")"
+done >"$TMP/rc.C"
+for f in "$F"/*.rc; do
+	printf '%s %s\n' "${f##*/}" "$(cat "$f")"
+done >"$TMP/rc.fr"
+is "$(cat "$TMP/rc.C")" "$(cat "$TMP/rc.fr")" \
+    "every step exits with the same status in French"
+# The located prefix of every diagnostic, FILE:LINE:COL: error:, in
+# the same order.
+prefixes() {
+	cat "$1"/*.err | sed -n 's/^\([^ ]*:[0-9]*:[0-9]*: \(error\|warning\):\) .*/\1/p'
+}
+is "$(prefixes "$C")" "$(prefixes "$F")" \
+    "the FILE:LINE:COL: error: prefixes are the same"
+[ "$(prefixes "$C" | wc -l)" -ge 15 ]
+ok $? "and there are prefixes to compare"
+# enas-check -O json: the same files, places, levels and fields.
+is "$(jq -c 'map(del(.message, .hint))' "$C/checkjson.out")" \
+    "$(jq -c 'map(del(.message, .hint))' "$F/checkjson.out")" \
+    "enas-check -O json: the same diagnostics, fields and places"
+is "$(cat "$TMP/C/nador/records/cases/2024/NDR-2024-7K3QP.yaml")" \
+    "$(cat "$TMP/fr/nador/records/cases/2024/NDR-2024-7K3QP.yaml")" \
+    "the record written in French is the record written in C"
+
+# (a) The tour speaks French: exact messages.
+d=records/cases/2024
+is "0::" "$(cat "$F/init.rc")::$(fr init)" "enas init nador: silent"
+is "0:NDR-2024-7K3QP:" "$(cat "$F/new.rc"):$(cat "$F/new.out"):$(fr new)" \
+    "enas new case: the id"
+is "1" "$(cat "$F/newslip.rc")" "enas new case with mistakes: exit 1"
+is "$d/NDR-2024-AAAAA.yaml:4:7: error: site: 'nadour' is not one of: casablanca, marrakech, nador, oujda; did you mean nador?
+$d/NDR-2024-AAAAA.yaml:6:6: error: sex: 'garcon' is not one of: male, female, unknown
+$d/NDR-2024-AAAAA.yaml:7:6: error: age: 19 is above 17 (ENAS are minors: age is 0 to 17 at registration)
+$d/NDR-2024-AAAAA.yaml:11:9: error: status: 'oui' is not one of: open, closed
+$d/NDR-2024-AAAAA.yaml:29:1: error: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only
+$d/NDR-2024-AAAAA.yaml:13:3: error: consent.reporting: required field is missing (true only if the child or guardian agreed to anonymised reporting)
+enas-new: nothing written" "$(fr newslip)" \
+    "enas new case with mistakes: the diagnostics in French"
+is "1" "$(cat "$F/newbad.rc")" "enas new -n with mistakes: exit 1"
+is "$d/NDR-2024-EEEEE.yaml:5:6: error: age: 'oui' is not a whole number (ENAS are minors: age is 0 to 17 at registration)
+$d/NDR-2024-EEEEE.yaml:8:14: error: consent.reporting: 'oui' is not true or false: a yes/no field takes true for yes, false for no (true only if the child or guardian agreed to anonymised reporting)
+$d/NDR-2024-EEEEE.yaml:1:1: error: partner: required field is missing (id of the registering organisation, a file in records/partners)
+$d/NDR-2024-EEEEE.yaml:1:1: error: protection_status: required field is missing
+$d/NDR-2024-EEEEE.yaml:1:1: error: risk_level: required field is missing
+$d/NDR-2024-EEEEE.yaml:1:1: error: status: required field is missing
+enas-new: nothing written" "$(fr newbad)" \
+    "enas new -n with mistakes: the diagnostics in French"
+is "1:$d/NDR-2024-7K3QP.yaml:6:6: error: age: 19 is above 17 (ENAS are minors: age is 0 to 17 at registration)
+enas-edit: the record is unchanged" "$(cat "$F/edit19.rc"):$(fr edit19)" \
+    "enas edit with a mistake: the diagnostic in French"
+is "0:" "$(cat "$F/editclose.rc"):$(fr editclose)" "enas edit: silent"
+is "0:" "$(cat "$F/checkall.rc"):$(fr checkall)" "enas-check --all: silent"
+checkfile="$d/NDR-2024-BBBBB.yaml:3:7: error: site: 'nadour' is not one of: casablanca, marrakech, nador, oujda; did you mean nador?
+$d/NDR-2024-BBBBB.yaml:5:6: error: sex: 'F' is not one of: male, female, unknown
+$d/NDR-2024-BBBBB.yaml:12:14: error: consent.reporting: 'oui' is not true or false: a yes/no field takes true for yes, false for no (true only if the child or guardian agreed to anonymised reporting)
+$d/NDR-2024-BBBBB.yaml:13:1: error: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only"
+is "1:$checkfile" "$(cat "$F/checkfile.rc"):$(fr checkfile)" \
+    "enas-check FILE: the diagnostics in French"
+is "1:$checkfile" "$(cat "$F/commit.rc"):$(fr commit)" \
+    "git commit: the pre-commit hook says the same in French"
+is "1:$d/NDR-2024-BBBBB.yaml:13:1: error: key 'consent.tracing': a dot means nesting; write 'tracing:' on a line of its own under 'consent:', indented by two spaces" \
+    "$(cat "$F/checkdot.rc"):$(fr checkdot)" \
+    "a dotted key: what to write, in French"
+is "usage: enas [-C dir] tool [arg ...]
+
+The tools:
+  check   validate records against the rules
+  edit    edit a record in your editor, checked and committed
+  id      children's identities, encrypted for their office (age)
+  init    make or upgrade a records repository
+  log     the history of a record, field by field
+  ls      list the records that match, or a table of their fields
+  merge   git's merge driver: two versions of a record, field by field
+  new     a new record with a fresh id, checked and committed
+  show    print a record, as it is or as committed
+  stats   aggregate records into tidy tables
+  sync    exchange with the shared remote: fetch, rebase, check, push
+
+enas help TOOL opens a tool's manual." "$(cat "$F/help.out")" \
+    "enas help: the tools, in French"
+is "2:enas: 'sho' is not a tool; did you mean 'show'?" \
+    "$(cat "$F/sho.rc"):$(fr sho)" "enas sho: did you mean, in French"
+is "enas-stats: left out 1 case without consent.reporting: true" \
+    "$(fr statspub)" "enas-stats --publish: what it left out, in French"
+is "2:enas-stats: -g colour: 'colour' is not a field of case (records/rules/case.yaml)" \
+    "$(cat "$F/statsbad.rc"):$(fr statsbad)" \
+    "enas-stats: an unknown field, in French"
+is "0:" "$(cat "$F/bare.rc"):$(fr bare)" "enas init --bare: silent"
+is "0:" "$(cat "$F/init2.rc"):$(fr init2)" "enas init in a clone: silent"
+is "0:synced with origin: 0 records received, 1 sent:" \
+    "$(cat "$F/sync.rc"):$(cat "$F/sync.out"):$(fr sync)" \
+    "enas sync: what it did, in French"
+quiet=
+for n in "$F"/*.err; do
+	n=${n##*/}
+	n=${n%.err}
+	case " init new newslip newbad edit19 editclose checkall checkfile commit checkdot help sho statspub statsbad bare init2 sync " in
+	*" $n "*) ;;
+	*)	[ -s "$F/$n.err" ] && quiet="$quiet $n" ;;
+	esac
+done
+is "" "$quiet" "the other steps print nothing on standard error"
+
+# (c) The pseudo-locale: every line a person reads is translated.
+is "0:" "$pseudo_rc:$(cat "$TMP/pseudo.err")" \
+    "the pseudo-locale catalogue compiles (msgfmt -c)"
+
+# The records repository of the pseudo-locale test, with the mistakes
+# a person makes.
+mkdir "$TMP/ps" && cd "$TMP/ps" && enas init r >/dev/null && cd r || exit 2
+git config enas.office NDR
+d=records/cases/2024
+write_case $d/NDR-2024-SXP01.yaml NDR-2024-SXP01
+git add -A && git commit -q -m 'case NDR-2024-SXP01: new'
+sed -i 's/^site: nador/site: nadour/; s/^sex: male/sex: garcon/;
+    s/^age: 15/age: 19/; s/^  reporting: true/  reporting: oui/;
+    s/^registered: .*/registered: 2024-02-30/; $a name: Zzyzx' \
+    $d/NDR-2024-SXP01.yaml
+write_case $d/NDR-2024-DTT01.yaml NDR-2024-DTT01
+printf 'consent.tracing: true\n' >>$d/NDR-2024-DTT01.yaml
+write_case $d/NDR-2024-TAB01.yaml NDR-2024-TAB01
+sed -i 's/^  services: true/\tservices: true/' $d/NDR-2024-TAB01.yaml
+write_case $d/NDR-2024-NDT01.yaml NDR-2024-NDT01
+printf '    outcome: placed\n' >>$d/NDR-2024-NDT01.yaml
+printf 'id: [NDR-2024-BADYM\nsite: "nador\n' >$d/NDR-2024-BADYM.yaml
+
+# unmarked FILE: the lines of FILE a person reads that carry no marker,
+# with the lines that are not ours left out: glibc's getopt (in its own
+# French), git's own (hint:, fatal:), and blank lines.
+unmarked() {
+	grep -v '[⟦⟧]' "$1" |
+	    grep -Ev '^[^ ]+ ?: (unrecognized option|invalid option|option requires|option .* (requires|doesn.t allow) an argument|option non reconnue|option invalide|l.option )' |
+	    grep -Ev '^(hint|fatal|astuce|warning|avertissement) ?:' |
+	    grep -v '^[[:space:]]*$'
+}
+nlines=0
+while IFS='|' read -r where streams cmd; do
+	case $where in
+	r)	cd "$TMP/ps/r" ;;
+	t)	cd "$TMP" ;;
+	esac
+	LANG=$fr LC_ALL=$fr ENAS_LOCALEDIR=$TMP/pseudo EDITOR=true \
+	    sh -c "$cmd" >"$TMP/ps.out" 2>"$TMP/ps.err" </dev/null
+	: >"$TMP/ps.read"
+	case $streams in
+	*o*)	cat "$TMP/ps.out" >>"$TMP/ps.read" ;;
+	esac
+	cat "$TMP/ps.err" >>"$TMP/ps.read"
+	n=$(grep -vc '^[[:space:]]*$' "$TMP/ps.read")
+	nlines=$((nlines + n))
+	unmarked "$TMP/ps.read" >"$TMP/ps.bad"
+	if [ "$n" -gt 0 ] && ! [ -s "$TMP/ps.bad" ]; then
+		ok 0 "pseudo-locale: $cmd: $n lines, each translated"
+	else
+		ok 1 "pseudo-locale: $cmd: $n lines, each translated"
+		[ "$n" -gt 0 ] || echo "# nothing to read: a test of nothing"
+		sed 's/^/# untranslated: /' "$TMP/ps.bad"
+	fi
+done <"$TMP/pseudo.cmds"
+[ "$nlines" -ge "$ncmds" ]
+ok $? "pseudo-locale: $nlines lines checked in all"
+
+done_testing
