@@ -26,11 +26,11 @@ static struct enas_buf out = ENAS_BUF_INIT;
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-check [-0] [-C dir] [-O text|json] "
+	fputs(_("usage: enas-check [-0] [-C dir] [-O text|json] "
 	    "file ... | -\n"
 	    "       enas-check [-C dir] [-O text|json] --all | --staged "
 	    "| -r rev\n"
-	    "       enas-check --pre-receive\n");
+	    "       enas-check --pre-receive\n"), fp);
 	exit(status);
 }
 
@@ -190,21 +190,22 @@ pre_receive(void)
 		n++;
 	}
 	if (ferror(stdin))
-		err(2, "standard input");
+		err(2, "%s", _("standard input"));
 	rc = enas_receive_check(repo, pol, u, n, &res, print_diag, NULL);
 	if (rc < 0)
 		tool_fail(rc);
 	if (enas_alloc_failed())
-		errx(2, "out of memory");
+		errx(2, "%s", _("out of memory"));
 	if (res.bad_commits > 0)
-		fprintf(stderr, res.bad_commits == 1 ? _("enas-check: push "
+		fprintf(stderr, dngettext(ENAS_TEXTDOMAIN, "enas-check: push "
 		    "refused: %d commit breaks the rules; fix it (git rebase "
 		    "-i, or a new commit on top that mends it cannot help: "
-		    "every commit is checked) and push again\n") :
-		    _("enas-check: push refused: %d commits break the rules; "
+		    "every commit is checked) and push again\n",
+		    "enas-check: push refused: %d commits break the rules; "
 		    "fix them (git rebase -i, or a new commit on top that "
 		    "mends it cannot help: every commit is checked) and push "
-		    "again\n"), res.bad_commits);
+		    "again\n", (unsigned long)res.bad_commits),
+		    res.bad_commits);
 	else if (res.bad_refs > 0 || res.stopped)
 		fprintf(stderr, "%s\n", _("enas-check: push refused"));
 	rc = res.bad_commits > 0 || res.bad_refs > 0 || res.stopped;
@@ -326,7 +327,7 @@ main(int argc, char *argv[])
 					    enas_repo_workdir(repo), line);
 			}
 			if (ferror(stdin))
-				err(2, "standard input");
+				err(2, "%s", _("standard input"));
 		}
 		free(line);
 	}
@@ -336,7 +337,7 @@ main(int argc, char *argv[])
 		tool_fail(rc);
 	/* A result reached after memory ran out may be missing something. */
 	if (enas_alloc_failed())
-		errx(2, "out of memory");
+		errx(2, "%s", _("out of memory"));
 	if (json)
 		printf("%s\n", out.data ? out.data : "[");
 	if (json)

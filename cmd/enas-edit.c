@@ -12,6 +12,7 @@
 #include "commit.h"
 #include "editor.h"
 #include "find.h"
+#include "i18n.h"
 #include "kinds.h"
 #include "record.h"
 #include "repo.h"
@@ -24,7 +25,7 @@ static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-edit [-f] [-C dir] id\n");
+	fputs(_("usage: enas-edit [-f] [-C dir] id\n"), fp);
 	exit(status);
 }
 
@@ -71,7 +72,7 @@ fail_keep(int rc, const char *why)
 		warnx("%s", why);
 	else if (rc != ENAS_ERULES)
 		warnx("%s", enas_error_last());
-	fprintf(stderr, "enas-edit: your version is kept in %s\n",
+	fprintf(stderr, _("enas-edit: your version is kept in %s\n"),
 	    tmpcopy.data);
 	exit(2);
 }
@@ -119,8 +120,9 @@ check(struct enas_repo *repo, const struct enas_rules *r,
 		tool_fail(rc);
 	if (strcmp(id, newid) != 0) {
 		enas_diag_report(show_diag, NULL, ch[0].path, 1, 1,
-		    ENAS_ERROR, "id", NULL, "a record keeps its id; put back "
-		    "%s (a new %s is made with enas new)", id, r->kind);
+		    /* TRANSLATORS: the old id, then the record's kind. */
+		    ENAS_ERROR, "id", NULL, _("a record keeps its id; put "
+		    "back %s (a new %s is made with enas new)"), id, r->kind);
 		rc++;
 	}
 	return rc;
@@ -184,9 +186,10 @@ main(int argc, char *argv[])
 	if (commit && (rc = enas_commit_ready(repo)) < 0)
 		tool_fail(rc);
 	if (!enas_repo_workdir(repo))
-		errx(2, "a bare repository has no working tree");
+		errx(2, "%s", _("a bare repository has no working tree"));
 	if (commit && git_repository_head_unborn(enas_repo_git(repo)) == 1)
-		errx(2, "the repository has no commits yet; run 'enas init'");
+		errx(2, "%s", _("the repository has no commits yet; run "
+		    "'enas init'"));
 	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
 	    (rc = tool_kinds(&kinds, rsnap)) < 0)
@@ -199,12 +202,12 @@ main(int argc, char *argv[])
 	if ((rc = enas_find(&path, &mode, NULL, repo, NULL, r, id)) < 0)
 		tool_fail(rc);
 	if (rc == 0)
-		errx(1, "no %s record has the id %s", r->kind, id);
+		errx(1, _("no %s record has the id %s"), r->kind, id);
 	if (mode == GIT_FILEMODE_LINK)
-		errx(2, "%s: is a symbolic link; records are regular files",
+		errx(2, _("%s: is a symbolic link; records are regular files"),
 		    path.data);
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-		errx(2, "%s: is not a regular file", path.data);
+		errx(2, _("%s: is not a regular file"), path.data);
 	if (!(oldpath = strdup(path.data)))
 		err(2, NULL);
 	if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
@@ -215,9 +218,9 @@ main(int argc, char *argv[])
 	    orig.data, orig.len)) < 0)
 		tool_fail(rc);
 	if (commit && !force && rc == 1)
-		errx(2, "%s has changes that are not committed (git diff HEAD "
-		    "-- %s); commit or undo them first, or give -f to edit "
-		    "and commit them too", oldpath, oldpath);
+		errx(2, _("%s has changes that are not committed (git diff "
+		    "HEAD -- %s); commit or undo them first, or give -f to "
+		    "edit and commit them too"), oldpath, oldpath);
 
 	if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
 	    (rc = enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
@@ -235,7 +238,9 @@ main(int argc, char *argv[])
 		if (enas_editor_run(tmpcopy.data) < 0 ||
 		    enas_file_read(&text, tmpcopy.data,
 		    ENAS_RECORD_MAX + 1) < 0) {
-			warnx("%s; the record is unchanged", enas_error_last());
+			/* TRANSLATORS: %s says what failed. */
+			warnx(_("%s; the record is unchanged"),
+			    enas_error_last());
 			tool_fail(ENAS_ERULES);
 		}
 		/* Quit without saving: unchanged, or given up after errors. */
@@ -244,15 +249,16 @@ main(int argc, char *argv[])
 			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 			if (round == 0)
 				goto done;	/* nothing to do */
-			fprintf(stderr, "enas-edit: the record is unchanged\n");
+			fputs(_("enas-edit: the record is unchanged\n"),
+			    stderr);
 			status = 1;
 			goto done;
 		}
 		skip = enas_editor_unmark(text.data, text.len);
 		if (enas_editor_blank(text.data + skip, text.len - skip)) {
 			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-			fprintf(stderr, "enas-edit: the file was emptied; the "
-			    "record is unchanged\n");
+			fputs(_("enas-edit: the file was emptied; the record "
+			    "is unchanged\n"), stderr);
 			status = 1;
 			goto done;
 		}
@@ -280,7 +286,8 @@ main(int argc, char *argv[])
 			break;
 		if (shown.nomem || !tool_again()) {
 			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-			fprintf(stderr, "enas-edit: the record is unchanged\n");
+			fputs(_("enas-edit: the record is unchanged\n"),
+			    stderr);
 			status = 1;
 			goto done;
 		}
@@ -299,9 +306,10 @@ main(int argc, char *argv[])
 		fail_keep(rc, NULL);
 	if (enas_file_read(&now, full.data, ENAS_RECORD_MAX + 1) < 0 ||
 	    now.len != orig.len || memcmp(now.data, orig.data, orig.len) != 0)
-		fail_keep(0, "the record changed while you were editing it");
+		fail_keep(0, _("the record changed while you were editing "
+		    "it"));
 	if (check(repo, r, ch, n, id, newid, commit, &tree, &head) != 0) {
-		fprintf(stderr, "enas-edit: your version is kept in %s\n",
+		fprintf(stderr, _("enas-edit: your version is kept in %s\n"),
 		    tmpcopy.data);
 		enas_lock_release(lock);
 		status = 1;
@@ -310,7 +318,8 @@ main(int argc, char *argv[])
 	/* git's own locks, before anything is written */
 	if (commit && (rc = enas_commit_locks(repo)) < 0) {
 		warnx("%s", enas_error_last());
-		fail_keep(rc, "the record is unchanged");
+		fail_keep(rc, _("the record is unchanged"));
+
 	}
 	if ((rc = enas_write_atomic(enas_repo_workdir(repo), ch[0].path,
 	    ch[0].buf, ch[0].len, n > 1 ? ENAS_WRITE_NEW : 0)) < 0)

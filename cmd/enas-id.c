@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <limits.h>
 #include <signal.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +40,8 @@
 #include "identity_receive.h"
 #include "merge.h"
 #include "repo.h"
+#include "tool.h"
+
 #include "write.h"
 
 #define INPUT_MAX (64 * 1024 * 1024)	/* bytes read from a file or stdin */
@@ -860,7 +861,10 @@ again(void)
 
 	if ((tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
 		return 0;
-	(void)!write(tty, _("edit again? [Y/n] "), strlen(_("edit again? [Y/n] ")));
+	/* TRANSLATORS: any answer but n or N edits again. */
+	(void)!write(tty, _("edit again? [Y/n] "), strlen(_("edit again? "
+	    "[Y/n] ")));
+
 	read_line(tty, answer, sizeof(answer));
 	close(tty);
 	return answer[0] != 'n' && answer[0] != 'N';
@@ -919,12 +923,20 @@ cmd_edit(int argc, char **argv)
 		}
 		if (enas_identity_token(token, C.tokkey, id) < 0 ||
 		    enas_buf_printf(&path, "ids/%s/%s.age", office, token) < 0 ||
-		    enas_buf_printf(&clear, "id: %s\nnames: []\n"
-		    "# dob: YYYY-MM-DD, or dob_estimated: YYYY-MM-DD\n"
+		    enas_buf_printf(&clear, "id: %s\nnames: []\n", id) < 0 ||
+		    /*
+		     * TRANSLATORS: guidance in a new identity file, as YAML
+		     * comments: keep the "# ", the field names (dob,
+		     * dob_estimated, parents, relative, relation, phone,
+		     * photo_ref), YYYY-MM-DD and the codes after relation:
+		     * as they are; translate the other words.
+		     */
+		    enas_buf_puts(&clear, _("# dob: YYYY-MM-DD, or "
+		    "dob_estimated: YYYY-MM-DD\n"
 		    "# parents: [...]\n"
 		    "# relative: {relation: mother|father|sibling|aunt_uncle|"
 		    "grandparent|cousin|other, phone: '+212 ...'}\n"
-		    "# photo_ref: where the photo is kept\n", id) < 0)
+		    "# photo_ref: where the photo is kept\n")) < 0)
 			fail();
 		len = clear.len;
 		text = clear.data;
@@ -1594,8 +1606,8 @@ main(int argc, char **argv)
 
 	int ch;
 
-	setlocale(LC_MESSAGES, "");
-	setlocale(LC_CTYPE, "");
+	/* the program's name, the locale, the catalogue, --version */
+	tool_init("enas-id", argc, argv);
 	if (sodium_init() < 0)
 		errx(2, "%s", _("libsodium cannot start"));
 	git_libgit2_init();

@@ -46,8 +46,8 @@ static size_t nchanges;
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-init [dir]\n"
-	    "       enas-init --bare dir\n");
+	fputs(_("usage: enas-init [dir]\n"
+	    "       enas-init --bare dir\n"), fp);
 	exit(status);
 }
 
@@ -103,7 +103,7 @@ find_datadir(void)
 
 	if (env && *env) {
 		if (!try_datadir(env))
-			errx(2, "ENAS_DATADIR=%s holds no rules/ and hooks/",
+			errx(2, _("ENAS_DATADIR=%s holds no rules/ and hooks/"),
 			    env);
 		return;
 	}
@@ -128,8 +128,8 @@ find_datadir(void)
 		}
 	}
 	if (!try_datadir(ENAS_DATADIR))
-		errx(2, "no default rules in %s (set ENAS_DATADIR, or run "
-		    "make install)", ENAS_DATADIR);
+		errx(2, _("no default rules in %s (set ENAS_DATADIR, or run "
+		    "make install)"), ENAS_DATADIR);
 }
 
 /* The blob HEAD has at path equals these bytes. */
@@ -202,15 +202,16 @@ install(struct enas_repo *repo, const char *top, const char *src,
 			tool_fail(rc);
 	} else if ((rc = enas_file_read(&cur, full.data, FILE_MAX)) ==
 	    ENAS_EDATA) {
-		fprintf(stderr, "enas-init: kept %s: %s\n", path,
+		/* TRANSLATORS: the file kept, then why it was not read. */
+		fprintf(stderr, _("enas-init: kept %s: %s\n"), path,
 		    enas_error_last() + strlen(full.data) + 2);
 		goto out;
 	} else if (rc < 0)
 		errx(2, "%s", enas_error_last());
 	else if (cur.len != def.len ||
 	    memcmp(cur.data, def.data, def.len) != 0) {
-		fprintf(stderr, "enas-init: kept %s: it differs from the "
-		    "default (%s)\n", path, src);
+		fprintf(stderr, _("enas-init: kept %s: it differs from the "
+		    "default (%s)\n"), path, src);
 		goto out;
 	}
 	if (repo && !in_head(repo, path, &def))
@@ -326,16 +327,21 @@ config(struct enas_repo *repo, const char *name, const char *value,
 		tool_fail(rc);
 	if (rc == 1) {
 		if (strcmp(cur.data, value) != 0)
-			fprintf(stderr, "enas-init: kept %s = %s; %s; to use "
-			    "enas's: git config %s '%s'\n", name, cur.data, why,
-			    name, value);
+			/*
+			 * TRANSLATORS: a git config name and its value, what
+			 * that value means, then the command that sets
+			 * enas's value.
+			 */
+			fprintf(stderr, _("enas-init: kept %s = %s; %s; to use "
+			    "enas's: git config %s '%s'\n"), name, cur.data,
+			    why, name, value);
 		enas_buf_free(&cur);
 		return;
 	}
 	if (git_repository_config(&cfg, enas_repo_git(repo)) < 0 ||
 	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
 	    git_config_set_string(local, name, value) < 0)
-		tool_fail(enas_repo_error("cannot write the git config"));
+		tool_fail(enas_repo_error(_("cannot write the git config")));
 	git_config_free(local);
 	git_config_free(cfg);
 	enas_buf_free(&cur);
@@ -353,7 +359,7 @@ open_or_init(const char *dir, int bare)
 	int rc;
 
 	if (git_libgit2_init() < 0)
-		tool_fail(enas_repo_error("cannot start libgit2"));
+		tool_fail(enas_repo_error(_("cannot start libgit2")));
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		err(2, "%s", dir);
 	if (!realpath(dir, real))
@@ -367,14 +373,15 @@ open_or_init(const char *dir, int bare)
 			top[strlen(top) - 1] = '\0';
 		if (strcmp(top, real) != 0) {
 			git_repository_free(found);
-			errx(2, "%s is inside the repository %s; run enas init "
-			    "at its top, or choose a directory outside it",
-			    dir, top);
+			errx(2, _("%s is inside the repository %s; run enas "
+			    "init at its top, or choose a directory outside "
+			    "it"), dir, top);
 		}
 		if (git_repository_is_bare(found) != bare) {
 			git_repository_free(found);
-			errx(2, "%s is a %s repository", dir, bare ?
-			    "non-bare" : "bare");
+			if (bare)
+				errx(2, _("%s is a non-bare repository"), dir);
+			errx(2, _("%s is a bare repository"), dir);
 		}
 		git_repository_free(found);
 	} else {
@@ -446,7 +453,7 @@ identity(git_repository *git, const char *who)
 	if (git_signature_default(&sig, git) == 0)
 		return sig;
 	if (git_signature_now(&sig, "enas init", "enas@localhost") < 0)
-		tool_fail(enas_repo_error("cannot make a signature"));
+		tool_fail(enas_repo_error(_("cannot make a signature")));
 	return sig;
 }
 
@@ -470,20 +477,20 @@ seed_bare(struct enas_repo *repo)
 		return;
 	}
 	if (git_index_new(&index) < 0)
-		tool_fail(enas_repo_error("cannot make an index"));
+		tool_fail(enas_repo_error(_("cannot make an index")));
 	seed_dir(index, git, data.rules, ENAS_RULES_DIR);
 	seed_dir(index, git, data.partners, ENAS_RECORDS_DIR "/partners");
 	seed_file(index, git, ".gitattributes", ATTRIBUTES "\n",
 	    strlen(ATTRIBUTES "\n"));
 	if (git_index_write_tree_to(&tid, index, git) < 0 ||
 	    git_tree_lookup(&tree, git, &tid) < 0)
-		tool_fail(enas_repo_error("cannot write the first tree"));
+		tool_fail(enas_repo_error(_("cannot write the first tree")));
 	author = identity(git, "AUTHOR");
 	committer = identity(git, "COMMITTER");
 	if (git_commit_create(&cid, git, "refs/heads/main", author, committer,
 	    NULL, "records: rules, partners and attributes from enas init "
 	    "--bare\n", tree, 0, NULL) < 0)
-		tool_fail(enas_repo_error("cannot make the first commit"));
+		tool_fail(enas_repo_error(_("cannot make the first commit")));
 	git_signature_free(author);
 	git_signature_free(committer);
 	git_tree_free(tree);
@@ -626,10 +633,11 @@ main(int argc, char *argv[])
 		    "/partners");
 	attributes(repo, top);
 	hooks_path(repo);
-	config(repo, "merge.enas.name", MERGE_NAME, "records do not merge "
-	    "field by field");
-	config(repo, "merge.enas.driver", MERGE_DRIVER, "records do not "
-	    "merge field by field");
+	config(repo, "merge.enas.name", MERGE_NAME, _("records do not "
+	    "merge field by field"));
+	config(repo, "merge.enas.driver", MERGE_DRIVER, _("records do not "
+	    "merge field by field"));
+
 
 	if (nchanges) {
 		for (i = 0; i < nchanges; i++) {

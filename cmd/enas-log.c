@@ -12,6 +12,7 @@
 
 #include "diff.h"
 #include "find.h"
+#include "i18n.h"
 #include "kinds.h"
 #include "record.h"
 #include "repo.h"
@@ -34,8 +35,8 @@ struct version {
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-log [--oneline] [-p] [-C dir] [-r rev] "
-	    "id\n");
+	fputs(_("usage: enas-log [--oneline] [-p] [-C dir] [-r rev] "
+	    "id\n"), fp);
 	exit(status);
 }
 
@@ -53,7 +54,7 @@ lookup(struct version *v, git_commit *c, const char *hint)
 
 	v->found = 0;
 	if (git_commit_tree(&tree, c) < 0)
-		tool_fail(enas_repo_error("cannot read a commit's tree"));
+		tool_fail(enas_repo_error(_("cannot read a commit's tree")));
 	if (hint && *hint && git_tree_entry_bypath(&te, tree, hint) == 0 &&
 	    git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
 		git_oid_cpy(&v->blob, git_tree_entry_id(te));
@@ -111,23 +112,26 @@ changes(struct enas_buf *lines, const struct version *old,
 	if (lines->data)
 		lines->data[0] = '\0';
 	if (!new->found) {
-		if (enas_buf_printf(lines, "deleted\n") < 0)
+		/* TRANSLATORS: enas log: this commit deleted the record. */
+		if (enas_buf_puts(lines, _("deleted\n")) < 0)
 			tool_fail(ENAS_ENOMEM);
 		return;
 	}
 	if (!old->found) {
-		if (enas_buf_printf(lines, "created\n") < 0)
+		/* TRANSLATORS: enas log: this commit created the record. */
+		if (enas_buf_puts(lines, _("created\n")) < 0)
 			tool_fail(ENAS_ENOMEM);
 		return;
 	}
 	if (strcmp(old->path.data, new->path.data) != 0 &&
-	    enas_buf_printf(lines, "moved from %s\n", old->path.data) < 0)
+	    enas_buf_printf(lines, _("moved from %s\n"), old->path.data) < 0)
 		tool_fail(ENAS_ENOMEM);
 	x = load(old, &a);
 	y = load(new, &b);
 	if (!x || !y) {
-		if (enas_buf_printf(lines, "%s\n", y ? "(the version before "
-		    "does not parse)" : "(this version does not parse)") < 0)
+		if (enas_buf_printf(lines, "%s\n", y ? _("(the version "
+		    "before does not parse)") : _("(this version does not "
+		    "parse)")) < 0)
 			tool_fail(ENAS_ENOMEM);
 	} else {
 		if (enas_diff_records(&d, x->root, y->root) < 0)
@@ -137,7 +141,8 @@ changes(struct enas_buf *lines, const struct version *old,
 			    enas_buf_puts(lines, "\n") < 0)
 				tool_fail(ENAS_ENOMEM);
 		if (d.n == 0 && !git_oid_equal(&old->blob, &new->blob) &&
-		    enas_buf_puts(lines, "layout\n") < 0)
+		    /* TRANSLATORS: enas log: only the file's layout changed. */
+		    enas_buf_puts(lines, _("layout\n")) < 0)
 			tool_fail(ENAS_ENOMEM);
 	}
 	enas_diff_free(&d);
@@ -187,7 +192,7 @@ print_patch(git_commit *parent, git_commit *c, const struct version *old,
 	    git_diff_find_similar(diff, &fopts) < 0 ||
 	    git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, print_line,
 	    NULL) < 0)
-		tool_fail(enas_repo_error("cannot make the patch"));
+		tool_fail(enas_repo_error(_("cannot make the patch")));
 	putchar('\n');
 	git_diff_free(diff);
 	git_tree_free(a);
@@ -294,7 +299,7 @@ main(int argc, char *argv[])
 		usage(stderr, 2);
 	id = argv[0];
 	if (!enas_id_safe(id))
-		errx(2, "'%.64s' is not a record id", id);
+		errx(2, _("'%.64s' is not a record id"), id);
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
 
@@ -313,18 +318,18 @@ main(int argc, char *argv[])
 	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
 	if (!(rules = enas_kinds_of_id(kinds, id, strlen(id))))
-		errx(2, "'%s' is not the id of any kind in %s%s", id,
+		errx(2, _("'%s' is not the id of any kind in %s%s"), id,
 		    rsnap->prefix, ENAS_RULES_DIR);
 	if (git_commit_lookup(&commit, git, &rsnap->commit) < 0)
-		tool_fail(enas_repo_error("cannot read the commit"));
+		tool_fail(enas_repo_error(_("cannot read the commit")));
 	lookup(&first, commit, NULL);
 	git_commit_free(commit);
 	commit = NULL;
 	if (!first.found)
-		errx(1, "no %s record has the id %s at %s", rules->kind, id,
+		errx(1, _("no %s record has the id %s at %s"), rules->kind, id,
 		    rev ? rev : "HEAD");
 	if (first.mode == GIT_FILEMODE_LINK)
-		errx(2, "%s: is a symbolic link; records are regular files",
+		errx(2, _("%s: is a symbolic link; records are regular files"),
 		    first.path.data);
 	if (enas_buf_puts(&hint, first.path.data) < 0)
 		tool_fail(ENAS_ENOMEM);
@@ -337,10 +342,10 @@ main(int argc, char *argv[])
 	if (git_revwalk_new(&walk, git) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
 	    git_revwalk_push(walk, &rsnap->commit) < 0)
-		tool_fail(enas_repo_error("cannot walk the history"));
+		tool_fail(enas_repo_error(_("cannot walk the history")));
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
 		if (git_commit_lookup(&commit, git, &oid) < 0)
-			tool_fail(enas_repo_error("cannot read a commit"));
+			tool_fail(enas_repo_error(_("cannot read a commit")));
 		lookup(&cur, commit, hint.data);
 		np = git_commit_parentcount(commit);
 		same = 0;
@@ -348,8 +353,9 @@ main(int argc, char *argv[])
 		par.found = 0;
 		for (i = 0; i < np && !same; i++) {
 			if (git_commit_parent(&parent, commit, i) < 0)
-				tool_fail(enas_repo_error("cannot read a "
-				    "parent; is the history complete?"));
+				tool_fail(enas_repo_error(_("cannot read a "
+				    "parent; is the history complete?")));
+
 			lookup(&par, parent, cur.found ? cur.path.data :
 			    hint.data);
 			same = par.found == cur.found && (!cur.found ||
@@ -386,7 +392,7 @@ main(int argc, char *argv[])
 		commit = NULL;
 	}
 	if (rc != GIT_ITEROVER)
-		tool_fail(enas_repo_error("cannot walk the history"));
+		tool_fail(enas_repo_error(_("cannot walk the history")));
 	git_revwalk_free(walk);
 	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);

@@ -29,8 +29,9 @@ struct row {
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-ls [-0] [-C dir] [-f fields] [-r rev] "
-	    "[-w expr]... kind\n");
+	fputs(_("usage: enas-ls [-0] [-C dir] [-f fields] [-r rev] "
+	    "[-w expr]... kind\n"), fp);
+
 	exit(status);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "kinds.h"
 #include "merge.h"
 #include "repo.h"
@@ -23,7 +24,7 @@
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-merge [-p] base ours theirs [path]\n");
+	fputs(_("usage: enas-merge [-p] base ours theirs [path]\n"), fp);
 	exit(status);
 }
 
@@ -33,7 +34,7 @@ read_input(struct enas_buf *b, const char *path)
 	if (enas_file_read(b, path, INPUT_MAX + 1) < 0)
 		errx(2, "%s", enas_error_last());
 	if (b->len > INPUT_MAX)
-		errx(2, "%s: larger than %d MiB", path, INPUT_MAX >> 20);
+		errx(2, _("%s: larger than %d MiB"), path, INPUT_MAX >> 20);
 }
 
 /*
@@ -94,11 +95,11 @@ check_result(const char *path, const struct enas_buf *b)
 	}
 	rc = enas_merge_check(r, path, b->data, b->len, tool_print_diag, NULL);
 	if (rc > 0)
-		fprintf(stderr, "enas-merge: %s: the merged record breaks the "
-		    "rules; fix it, then git add it\n", path);
+		fprintf(stderr, _("enas-merge: %s: the merged record breaks "
+		    "the rules; fix it, then git add it\n"), path);
 out:
 	if (rc < 0 && rc != ENAS_ERULES)
-		warnx("%s: cannot check the merged record: %s", path,
+		warnx(_("%s: cannot check the merged record: %s"), path,
 		    enas_error_last());
 	enas_kinds_free(kinds);
 	enas_snapshot_free(snap);
@@ -152,7 +153,8 @@ main(int argc, char *argv[])
 	if (rc == ENAS_ENOMEM)
 		errx(2, "%s: %s", path, enas_error_last());
 	if (rc < 0) {
-		warnx("%s; merging it as text", enas_error_last());
+		/* TRANSLATORS: %s says why the file is not a record. */
+		warnx(_("%s; merging it as text"), enas_error_last());
 		rc = ENAS_MERGE_NOT_RECORD;
 	}
 	if (rc == ENAS_MERGE_NOT_RECORD) {
@@ -167,7 +169,8 @@ main(int argc, char *argv[])
 
 	if (to_stdout) {
 		if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
-			err(2, "standard output");
+			err(2, "%s", _("standard output"));
+
 		tool_flush_stdout();
 	} else
 		write_file(argv[1], &out);

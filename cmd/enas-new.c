@@ -14,6 +14,7 @@
 #include "date.h"
 #include "editor.h"
 #include "find.h"
+#include "i18n.h"
 #include "kinds.h"
 #include "record.h"
 #include "remote.h"
@@ -30,8 +31,8 @@ static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-new [-n] [-C dir] [-s site] kind "
-	    "[field=value ...]\n");
+	fputs(_("usage: enas-new [-n] [-C dir] [-s site] kind "
+	    "[field=value ...]\n"), fp);
 	exit(status);
 }
 
@@ -95,12 +96,14 @@ not_fields(int argc, char **argv, const struct option *opts)
 		if (o->name || len == 0)
 			continue;
 		if (eq)
-			warnx("'%s' is not an option; fields are given as "
-			    "FIELD=VALUE: %.*s=%s", argv[i], (int)len, name,
+			/* TRANSLATORS: the argument, then FIELD=VALUE. */
+			warnx(_("'%s' is not an option; fields are given as "
+			    "FIELD=VALUE: %.*s=%s"), argv[i], (int)len, name,
 			    eq + 1);
 		else
-			warnx("'%s' is not an option; fields are given as "
-			    "FIELD=VALUE: %s=%s", argv[i], name,
+			/* TRANSLATORS: the argument, then FIELD=VALUE. */
+			warnx(_("'%s' is not an option; fields are given as "
+			    "FIELD=VALUE: %s=%s"), argv[i], name,
 			    i + 1 < argc ? argv[i + 1] : "VALUE");
 		usage(stderr, 2);
 	}
@@ -135,7 +138,7 @@ taken(struct enas_repo *repo, const struct enas_rules *r, const char *id)
 		    "HEAD") < 0 || git_commit_lookup(&commit,
 		    enas_repo_git(repo), &head) < 0 ||
 		    git_commit_tree(&tree, commit) < 0)
-			rc = enas_repo_error("cannot read HEAD");
+			rc = enas_repo_error(_("cannot read HEAD"));
 		else
 			rc = enas_find(&path, &mode, NULL, repo, tree, r, id);
 	}
@@ -188,7 +191,8 @@ draw(char *id, struct enas_repo *repo, const struct enas_rules *r,
 		if (!taken(repo, r, id))
 			return;
 	}
-	errx(2, "no free %s id in %d draws; is records/%s full?", r->kind,
+	/* TRANSLATORS: the kind, the number of draws, its directory. */
+	errx(2, _("no free %s id in %d draws; is records/%s full?"), r->kind,
 	    DRAWS, r->dir);
 }
 
@@ -219,8 +223,8 @@ check_text(struct enas_buf *path, char *id, struct enas_repo *repo,
 		tool_fail(rc);
 	if (rc == 0 && strcmp(id, drawn) != 0 && taken(repo, r, id)) {
 		enas_diag_report(show_diag, NULL, path->data, 1, 1,
-		    ENAS_ERROR, "id", NULL, "a %s record with the id %s "
-		    "exists already", r->kind, id);
+		    ENAS_ERROR, "id", NULL, _("a %s record with the id %s "
+		    "exists already"), r->kind, id);
 		rc = 1;
 	}
 	return rc;
@@ -393,7 +397,7 @@ main(int argc, char *argv[])
 		err(2, NULL);
 	for (i = 1; i < argc; i++) {
 		if (!(eq = strchr(argv[i], '=')) || eq == argv[i]) {
-			warnx("'%s' is not FIELD=VALUE", argv[i]);
+			warnx(_("'%s' is not FIELD=VALUE"), argv[i]);
 			usage(stderr, 2);
 		}
 		*eq = '\0';
@@ -413,16 +417,17 @@ main(int argc, char *argv[])
 	if (commit && (rc = enas_commit_ready(repo)) < 0)
 		tool_fail(rc);
 	if (!enas_repo_workdir(repo))
-		errx(2, "a bare repository has no working tree");
+		errx(2, "%s", _("a bare repository has no working tree"));
 	if (commit && git_repository_head_unborn(enas_repo_git(repo)) == 1)
-		errx(2, "the repository has no commits yet; run 'enas init'");
+		errx(2, "%s", _("the repository has no commits yet; run "
+		    "'enas init'"));
 	/* The rules the commit will be checked against. */
 	if ((rc = enas_snapshot_under(&rsnap, repo, commit ? ENAS_COMMIT :
 	    ENAS_WORKTREE, NULL, ENAS_RULES_DIR)) < 0 ||
 	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
 	if (!(r = enas_kinds_find(kinds, argv[0])))
-		errx(2, "no kind '%.64s' in %s", argv[0], ENAS_RULES_DIR);
+		errx(2, _("no kind '%.64s' in %s"), argv[0], ENAS_RULES_DIR);
 	if (enas_template_check(r, set, nset) < 0)
 		errx(2, "%s", enas_error_last());
 
@@ -433,10 +438,12 @@ main(int argc, char *argv[])
 	if (given) {
 		if (!enas_id_safe(given) ||
 		    !enas_rules_id_ok(r, given, strlen(given)))
-			errx(2, "'%.64s' is not a %s id (%s)", given, r->kind,
-			    r->id_src);
+			/* TRANSLATORS: the id, the kind, the id's pattern. */
+			errx(2, _("'%.64s' is not a %s id (%s)"), given,
+			    r->kind, r->id_src);
+
 		if (taken(repo, r, given))
-			errx(1, "a %s record with the id %s exists already",
+			errx(1, _("a %s record with the id %s exists already"),
 			    r->kind, given);
 		snprintf(drawn, sizeof(drawn), "%s", given);
 	} else {
@@ -492,7 +499,8 @@ main(int argc, char *argv[])
 			    enas_file_read(&text, tmpcopy.data,
 			    ENAS_RECORD_MAX + 1) < 0) {
 				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-				errx(2, "%s; nothing written",
+				/* TRANSLATORS: %s says what failed. */
+				errx(2, _("%s; nothing written"),
 				    enas_error_last());
 			}
 			/*
@@ -506,7 +514,8 @@ main(int argc, char *argv[])
 			    enas_editor_blank(text.data + skip,
 			    text.len - skip)) {
 				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-				fprintf(stderr, "enas-new: nothing written\n");
+				fputs(_("enas-new: nothing written\n"),
+				    stderr);
 				status = 1;
 				goto done;
 			}
@@ -529,7 +538,7 @@ main(int argc, char *argv[])
 		if (noedit || shown.nomem || !tool_again()) {
 			if (!noedit)
 				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-			fprintf(stderr, "enas-new: nothing written\n");
+			fputs(_("enas-new: nothing written\n"), stderr);
 			status = 1;
 			goto done;
 		}
@@ -549,7 +558,7 @@ main(int argc, char *argv[])
 	for (tries = 0;; tries++) {
 		if ((rc = enas_repo_lock(&lock, repo)) < 0) {
 			if (!noedit)
-				warnx("your record is kept in %s",
+				warnx(_("your record is kept in %s"),
 				    tmpcopy.data);
 			tool_fail(rc);
 		}
@@ -559,7 +568,7 @@ main(int argc, char *argv[])
 		enas_lock_release(lock);
 		lock = NULL;
 		if (!noedit || given || tries >= DRAWS)
-			errx(2, "the id %s was taken meanwhile; run again",
+			errx(2, _("the id %s was taken meanwhile; run again"),
 			    id);
 		draw(drawn, repo, r, office, id_year(r, set, nset));
 		text.len = 0;
@@ -573,7 +582,7 @@ main(int argc, char *argv[])
 	    &head) != 0) {
 		enas_lock_release(lock);
 		if (!noedit)
-			warnx("your record is kept in %s", tmpcopy.data);
+			warnx(_("your record is kept in %s"), tmpcopy.data);
 		status = 1;
 		goto done;
 	}
@@ -581,8 +590,9 @@ main(int argc, char *argv[])
 	if (commit && enas_commit_locks(repo) < 0) {
 		warnx("%s", enas_error_last());
 		if (!noedit)
-			warnx("your record is kept in %s", tmpcopy.data);
-		errx(2, "nothing written");
+			warnx(_("your record is kept in %s"), tmpcopy.data);
+		errx(2, "%s", _("nothing written"));
+
 	}
 	if ((rc = enas_write_atomic(enas_repo_workdir(repo), path.data,
 	    final.data, final.len, ENAS_WRITE_NEW)) < 0)

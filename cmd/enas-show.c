@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "find.h"
+#include "i18n.h"
 #include "kinds.h"
 #include "record.h"
 #include "repo.h"
@@ -20,7 +21,7 @@
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-show [-C dir] [-r rev] id\n");
+	fputs(_("usage: enas-show [-C dir] [-r rev] id\n"), fp);
 	exit(status);
 }
 
@@ -68,7 +69,7 @@ main(int argc, char *argv[])
 		usage(stderr, 2);
 	id = argv[0];
 	if (!enas_id_safe(id))
-		errx(2, "'%.64s' is not a record id", id);
+		errx(2, _("'%.64s' is not a record id"), id);
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
 
@@ -81,23 +82,26 @@ main(int argc, char *argv[])
 	    (rc = tool_kinds(&kinds, rsnap)) < 0)
 		tool_fail(rc);
 	if (!(r = enas_kinds_of_id(kinds, id, strlen(id))))
-		errx(2, "'%s' is not the id of any kind in %s%s", id,
+		errx(2, _("'%s' is not the id of any kind in %s%s"), id,
 		    rsnap->prefix, ENAS_RULES_DIR);
 	if (rev) {
 		if (git_commit_lookup(&commit, enas_repo_git(repo),
 		    &rsnap->commit) < 0 || git_commit_tree(&tree, commit) < 0)
-			tool_fail(enas_repo_error("cannot read the commit"));
+			tool_fail(enas_repo_error(_("cannot read the commit")));
 	}
 	if ((rc = enas_find(&path, &mode, &oid, repo, tree, r, id)) < 0)
 		tool_fail(rc);
+	if (rc == 0 && rev)
+		errx(1, _("no %s record has the id %s at %s"), r->kind, id,
+		    rev);
 	if (rc == 0)
-		errx(1, "no %s record has the id %s%s%s", r->kind, id,
-		    rev ? " at " : "", rev ? rev : "");
+		errx(1, _("no %s record has the id %s"), r->kind, id);
 	if (mode == GIT_FILEMODE_LINK)
-		errx(2, "%s%s: is a symbolic link; records are regular files",
-		    rsnap->prefix, path.data);
+		errx(2, _("%s%s: is a symbolic link; records are regular "
+		    "files"), rsnap->prefix, path.data);
+
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-		errx(2, "%s%s: is not a regular file", rsnap->prefix,
+		errx(2, _("%s%s: is not a regular file"), rsnap->prefix,
 		    path.data);
 	if (rev) {
 		if (git_blob_lookup(&blob, enas_repo_git(repo), &oid) < 0)
@@ -105,7 +109,8 @@ main(int argc, char *argv[])
 		if (fwrite(git_blob_rawcontent(blob), 1,
 		    (size_t)git_blob_rawsize(blob), stdout) !=
 		    (size_t)git_blob_rawsize(blob))
-			err(2, "standard output");
+			err(2, "%s", _("standard output"));
+
 	} else {
 		if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
 		    path.data) < 0)
@@ -113,7 +118,8 @@ main(int argc, char *argv[])
 		if (enas_file_read(&data, full.data, SHOW_MAX) < 0)
 			errx(2, "%s", enas_error_last());
 		if (fwrite(data.data, 1, data.len, stdout) != data.len)
-			err(2, "standard output");
+			err(2, "%s", _("standard output"));
+
 	}
 	git_blob_free(blob);
 	git_tree_free(tree);

@@ -28,21 +28,21 @@ static struct enas_buf out = ENAS_BUF_INIT;
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas-stats [-C dir] kind [-g field[:t][,...]] "
+	fputs(_("usage: enas-stats [-C dir] kind [-g field[:t][,...]] "
 	    "[-s field[,...]] [-w expr]...\n"
 	    "                  [-D | -W | -M | -Q | -Y] [-b date] [-e date] "
 	    "[-p period]\n"
 	    "                  [-r rev | -a date] [--history] [-k n] "
 	    "[--publish]\n"
 	    "                  [-O tsv|csv|json|table] [--totals] "
-	    "[--no-header] [-v]\n");
+	    "[--no-header] [-v]\n"), fp);
 	exit(status);
 }
 
 _Noreturn static void
 nomem(void)
 {
-	errx(2, "out of memory");
+	errx(2, "%s", _("out of memory"));
 }
 
 /* Add each comma-separated item of arg to *v. */
@@ -60,7 +60,8 @@ split(const char ***v, size_t *n, char *arg, const char *opt)
 		(*v)[(*n)++] = item;
 	}
 	if (!*n)
-		errx(2, "%s: no field named", opt);
+		/* TRANSLATORS: %s is an option: -g or -s. */
+		errx(2, _("%s: no field named"), opt);
 }
 
 /* A date or a period: its first day, or the day after it with end. */
@@ -70,8 +71,9 @@ when(const char *s, const char *opt, int end)
 	long long b, e;
 
 	if (enas_period_parse(&b, &e, NULL, s) < 0)
-		errx(2, "%s %s: not a date (YYYY-MM-DD) or a period (2024, "
-		    "2024Q4, 2024-11, 2024-W07)", opt, s);
+		/* TRANSLATORS: an option (-b, -e, -p, -a), then its value. */
+		errx(2, _("%s %s: not a date (YYYY-MM-DD) or a period (2024, "
+		    "2024Q4, 2024-11, 2024-W07)"), opt, s);
 	return end ? e : b;
 }
 
@@ -83,7 +85,8 @@ number(const char *s, const char *opt, long long max)
 
 	v = strtoll(s, &end, 10);
 	if (!*s || *end || v < 0 || v > max)
-		errx(2, "%s %s: not a whole number from 0 to %lld", opt, s,
+		/* TRANSLATORS: an option or variable, then its value. */
+		errx(2, _("%s %s: not a whole number from 0 to %lld"), opt, s,
 		    max);
 	return v;
 }
@@ -186,7 +189,7 @@ end_line(enum format f)
 		nomem();
 	if (out.len > 65536) {
 		if (fwrite(out.data, 1, out.len, stdout) != out.len)
-			err(2, "standard output");
+			err(2, "%s", _("standard output"));
 		out.len = 0;
 	}
 }
@@ -710,14 +713,14 @@ list_ledger(const char *kind, int verbose)
 		end_line(TSV);
 	}
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
-		err(2, "standard output");
+		err(2, "%s", _("standard output"));
 	enas_ledger_free(pubs, n);
 	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
 	enas_buf_free(&out);
 	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+		err(2, "%s", _("standard output"));
 	return shown ? 0 : 1;
 }
 
@@ -732,8 +735,8 @@ tune(void)
 	if (git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)16 << 20) < 0 ||
 	    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
 	    (size_t)64 << 20) < 0)
-		errx(2, "cannot set libgit2's options: %s", git_error_last() ?
-		    git_error_last()->message : "error");
+		errx(2, _("cannot set libgit2's options: %s"),
+		    git_error_last() ? git_error_last()->message : "error");
 }
 
 int
@@ -800,8 +803,8 @@ main(int argc, char *argv[])
 		case 'Q':
 		case 'Y':
 			if (q.interval)
-				errx(2, "-D, -W, -M, -Q and -Y exclude each "
-				    "other");
+				errx(2, "%s", _("-D, -W, -M, -Q and -Y exclude "
+				    "each other"));
 			q.interval = ch == 'D' ? ENAS_DAY : ch == 'W' ?
 			    ENAS_WEEK : ch == 'M' ? ENAS_MONTH : ch == 'Q' ?
 			    ENAS_QUARTER : ENAS_YEAR;
@@ -827,8 +830,9 @@ main(int argc, char *argv[])
 		case 'k':
 			k = number(optarg, "-k", 1000000);
 			if (k == 2)
-				errx(2, "-k 2: <2 would say 1; use 3 or more "
-				    "(or 0 for none)");
+				errx(2, "%s", _("-k 2: <2 would say 1; use 3 "
+				    "or more (or 0 for none)"));
+
 			break;
 		case 'P':
 			publish = 1;
@@ -843,7 +847,7 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "table") == 0)
 				fmt = TABLE;
 			else
-				errx(2, "-O %s: not tsv, csv, json or table",
+				errx(2, _("-O %s: not tsv, csv, json or table"),
 				    optarg);
 			break;
 		case 'N':
@@ -885,14 +889,14 @@ main(int argc, char *argv[])
 		usage(stderr, 2);
 	q.kind = argv[0];
 	if (period && (q.begin >= 0 || q.end >= 0))
-		errx(2, "-p excludes -b and -e");
+		errx(2, "%s", _("-p excludes -b and -e"));
 	if (period) {
 		q.begin = when(period, "-p", 0);
 		q.end = when(period, "-p", 1);
 	}
 	if (q.rev && q.at >= 0)
-		errx(2, "-r and -a exclude each other; -a counts back from "
-		    "HEAD");
+		errx(2, "%s", _("-r and -a exclude each other; -a counts back "
+		    "from HEAD"));
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
 	if ((env = getenv("ENAS_STATS_THREADS")) && *env)
@@ -911,8 +915,8 @@ main(int argc, char *argv[])
 		q.consent = 1;
 		q.complete = 1;
 		if (!q.interval && q.end > q.today)
-			errx(2, "--publish: the period asked for is not over "
-			    "yet");
+			errx(2, "%s", _("--publish: the period asked for is "
+			    "not over yet"));
 	}
 	/*
 	 * Like git cat-file, trust zlib's checksums and the deltas' sizes
@@ -928,14 +932,33 @@ main(int argc, char *argv[])
 	if (rc < 0)
 		errx(2, "%s", enas_error_last());
 	if (verbose)
-		fprintf(stderr, "enas-stats: commit %.7s; %zu blobs read, "
-		    "%zu from the cache\n", st->commit, st->blobs_read,
+		fprintf(stderr, _("enas-stats: commit %.7s; %zu blobs read, "
+		    "%zu from the cache\n"), st->commit, st->blobs_read,
 		    st->blobs_cached);
-	if (st->left_out > 0)
-		fprintf(stderr, "enas-stats: left out %lld %s without "
-		    "consent.reporting: true%s\n", st->left_out, st->left_out
-		    == 1 ? st->kind : st->dir, st->history ?
-		    " (at the last period's end)" : "");
+	if (st->left_out > 0 && st->history)
+		/*
+		 * TRANSLATORS: a number, then the kind (case) or its
+		 * directory (cases); consent.reporting: true is a field
+		 * and its value.
+		 */
+		fprintf(stderr, dngettext(ENAS_TEXTDOMAIN, "enas-stats: left "
+		    "out %lld %s without consent.reporting: true (at the last "
+		    "period's end)\n", "enas-stats: left out %lld %s without "
+		    "consent.reporting: true (at the last period's end)\n",
+		    (unsigned long)st->left_out), st->left_out,
+		    st->left_out == 1 ? st->kind : st->dir);
+	else if (st->left_out > 0)
+		/*
+		 * TRANSLATORS: a number, then the kind (case) or its
+		 * directory (cases); consent.reporting: true is a field
+		 * and its value.
+		 */
+		fprintf(stderr, dngettext(ENAS_TEXTDOMAIN, "enas-stats: left "
+		    "out %lld %s without consent.reporting: true\n",
+		    "enas-stats: left out %lld %s without consent.reporting: "
+		    "true\n", (unsigned long)st->left_out), st->left_out,
+		    st->left_out == 1 ? st->kind : st->dir);
+
 	switch (fmt) {
 	case TSV:
 	case CSV:
@@ -949,7 +972,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
-		err(2, "standard output");
+		err(2, "%s", _("standard output"));
 	rc = st->matched > 0 ? 0 : 1;
 	enas_stats_free(st);
 	enas_repo_free(repo);

@@ -248,20 +248,33 @@ report_conflicts(struct sync *s)
 	git_index_free(index);
 	if (n == 0)
 		return 0;
-	fprintf(stderr, dngettext(ENAS_TEXTDOMAIN,
-	    "enas-sync: %s changed on both sides and conflicts (above, the "
-	    "fields); ", "enas-sync: %s changed on both sides and conflict "
-	    "(above, the fields); ", n), list.data);
 	if (s->use_merge)
-		fprintf(stderr, "%s\n", _("agree on each value with the other "
-		    "office, keep it between the conflict markers, git add "
-		    "the file, git commit, then enas sync again (or git merge "
-		    "--abort to undo the merge)"));
+		/* TRANSLATORS: %s is the files' list, comma-separated. */
+		fprintf(stderr, dngettext(ENAS_TEXTDOMAIN, "enas-sync: %s "
+
+		    "changed on both sides and conflicts (above, the fields); "
+		    "agree on each value with the other office, keep it "
+		    "between the conflict markers, git add the file, git "
+		    "commit, then enas sync again (or git merge --abort to "
+		    "undo the merge)\n", "enas-sync: %s changed on both sides "
+		    "and conflict (above, the fields); agree on each value "
+		    "with the other office, keep it between the conflict "
+		    "markers, git add the file, git commit, then enas sync "
+		    "again (or git merge --abort to undo the merge)\n", n),
+		    list.data);
 	else
-		fprintf(stderr, "%s\n", _("agree on each value with the other "
-		    "office, keep it between the conflict markers, git add "
-		    "the file, git rebase --continue, then enas sync again "
-		    "(or git rebase --abort to undo the rebase)"));
+		/* TRANSLATORS: %s is the files' list, comma-separated. */
+		fprintf(stderr, dngettext(ENAS_TEXTDOMAIN, "enas-sync: %s "
+		    "changed on both sides and conflicts (above, the fields); "
+		    "agree on each value with the other office, keep it "
+		    "between the conflict markers, git add the file, git "
+		    "rebase --continue, then enas sync again (or git rebase "
+		    "--abort to undo the rebase)\n", "enas-sync: %s changed "
+		    "on both sides and conflict (above, the fields); agree on "
+		    "each value with the other office, keep it between the "
+		    "conflict markers, git add the file, git rebase "
+		    "--continue, then enas sync again (or git rebase --abort "
+		    "to undo the rebase)\n", n), list.data);
 	enas_buf_free(&list);
 	return n;
 }
@@ -664,14 +677,21 @@ main(int argc, char *argv[])
 	else
 		sent = 0;
 	if (!s.quiet) {
-		/* One sentence: what came in, what went out, how hard. */
+		/*
+		 * One sentence: what came in, what went out, how hard.
+		 * TRANSLATORS: the first part of one line; %s is the
+		 * remote ("origin"); the line goes on with "%zu sent".
+		 */
 		printf(dngettext(ENAS_TEXTDOMAIN, "synced with %s: %zu record "
 		    "received, ", "synced with %s: %zu records received, ",
 		    received), s.remote, received);
+		/* TRANSLATORS: the line's second part: records sent. */
 		printf(dngettext(ENAS_TEXTDOMAIN, "%zu sent", "%zu sent",
 		    sent), sent);
 		if (retried)
+			/* TRANSLATORS: the line's optional end. */
 			printf(dngettext(ENAS_TEXTDOMAIN, " (after %ld retry: "
+
 			    "another office pushed first)", " (after %ld "
 			    "retries: other offices pushed first)",
 			    (unsigned long)retried), retried);

@@ -30,19 +30,22 @@ static const struct {
 	const char *name;
 	const char *what;
 } known[] = {
-	{ "check", "validate records against the rules" },
-	{ "edit", "edit a record in your editor, checked and committed" },
-	{ "id", "children's identities, encrypted for their office (age)" },
-	{ "init", "make or upgrade a records repository" },
-	{ "log", "the history of a record, field by field" },
-	{ "ls", "list the records that match, or a table of their fields" },
-	{ "merge", "git's merge driver: two versions of a record, field by "
-	    "field" },
-	{ "new", "a new record with a fresh id, checked and committed" },
-	{ "show", "print a record, as it is or as committed" },
-	{ "stats", "aggregate records into tidy tables" },
-	{ "sync", "exchange with the shared remote: fetch, rebase, check, "
-	    "push" },
+	{ "check", N_("validate records against the rules") },
+	{ "edit", N_("edit a record in your editor, checked and "
+	    "committed") },
+	{ "id", N_("children's identities, encrypted for their office "
+	    "(age)") },
+	{ "init", N_("make or upgrade a records repository") },
+	{ "log", N_("the history of a record, field by field") },
+	{ "ls", N_("list the records that match, or a table of their "
+	    "fields") },
+	{ "merge", N_("git's merge driver: two versions of a record, field "
+	    "by field") },
+	{ "new", N_("a new record with a fresh id, checked and committed") },
+	{ "show", N_("print a record, as it is or as committed") },
+	{ "stats", N_("aggregate records into tidy tables") },
+	{ "sync", N_("exchange with the shared remote: fetch, rebase, "
+	    "check, push") },
 };
 
 static char self[PATH_MAX];	/* the directory this program is in */
@@ -50,8 +53,8 @@ static char self[PATH_MAX];	/* the directory this program is in */
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: enas [-C dir] tool [arg ...]\n"
-	    "       enas help [tool]\n");
+	fputs(_("usage: enas [-C dir] tool [arg ...]\n"
+	    "       enas help [tool]\n"), fp);
 	exit(status);
 }
 
@@ -101,7 +104,7 @@ run(const char *name, char **argv)
 	char path[PATH_MAX + 64], prog[80];
 
 	if (!name_ok(name) || strlen(name) > 64)
-		errx(2, "'%.64s' is not a tool; see enas help", name);
+		errx(2, _("'%.64s' is not a tool; see enas help"), name);
 	snprintf(prog, sizeof(prog), "enas-%s", name);
 	argv[0] = prog;
 	if (executable(path, sizeof(path), self, name) ||
@@ -214,17 +217,18 @@ list(FILE *fp)
 	size_t n, i, k;
 
 	names = tools(&n);
-	fprintf(fp, "usage: enas [-C dir] tool [arg ...]\n\nThe tools:\n");
+	fputs(_("usage: enas [-C dir] tool [arg ...]\n\nThe tools:\n"), fp);
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
 			if (strcmp(known[k].name, names[i]) == 0)
 				break;
 		fprintf(fp, "  %-7s %s\n", names[i], k < sizeof(known) /
-		    sizeof(known[0]) ? known[k].what : "");
+		    sizeof(known[0]) ? _(known[k].what) : "");
 		free(names[i]);
 	}
 	free(names);
-	fprintf(fp, "\nenas help TOOL opens a tool's manual.\n");
+	fputs(_("\nenas help TOOL opens a tool's manual.\n"), fp);
+
 }
 
 /*

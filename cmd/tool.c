@@ -131,7 +131,12 @@ tool_again(void)
 	if (!isatty(0))
 		return 0;
 	for (;;) {
+		/*
+		 * TRANSLATORS: the answers read are the letters e (edit)
+		 * and a (abandon), in every language: keep "(e)" and "(a)".
+		 */
 		fprintf(stderr, _("%s: (e)dit again or (a)bandon? "),
+
 		    tool_progname);
 		if (!fgets(answer, sizeof(answer), stdin))
 			return 0;
@@ -209,5 +214,5 @@ void
 tool_flush_stdout(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "standard output");
+		err(2, "%s", _("standard output"));
 }
