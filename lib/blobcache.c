@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "blobcache.h"
+#include "i18n.h"
 
 /* The first 8 bytes of a cache file (no NUL). */
 static const unsigned char magic[8] = {
@@ -298,7 +299,7 @@ enas_blobcache_put(struct enas_blobcache *c, const git_oid *id,
 	if (find(c, id))
 		return 0;
 	if (off + len > UINT32_MAX)
-		return enas_error_set(ENAS_ENOMEM, "the blob cache is full");
+		return enas_error_set(ENAS_ENOMEM, _("the blob cache is full"));
 	if ((rc = enas_buf_add(&c->data, p, len)) < 0)
 		return rc;
 	if ((rc = add(c, id, (uint32_t)off, (uint32_t)len)) < 0) {

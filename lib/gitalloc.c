@@ -9,6 +9,7 @@
 #include <git2/sys/alloc.h>
 
 #include "gitalloc.h"
+#include "i18n.h"
 
 /*
  * libgit2 allocates through here.  A failure is noted (libgit2 1.5 takes
@@ -120,7 +121,7 @@ int
 enas_gitalloc_install(void)
 {
 	return git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &allocator) < 0 ?
-	    enas_error_set(ENAS_EGIT, "cannot set libgit2's allocator") : 0;
+	    enas_error_set(ENAS_EGIT, _("cannot set libgit2's allocator")) : 0;
 }
 
 void

@@ -95,7 +95,7 @@ enas_ledger_format(struct enas_buf *b, const struct enas_stats *st,
 	int rc;
 
 	if (!gmtime_r(&t, &tm))
-		return enas_error_set(ENAS_EIO, "the clock is out of range");
+		return enas_error_set(ENAS_EIO, _("the clock is out of range"));
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if ((rc = enas_buf_printf(b, "enas-publication 1\ndate %s\n"
 	    "commit %s\nkind %s\nargs ", date, st->commit, st->kind)) < 0 ||
@@ -393,7 +393,7 @@ tips(struct tips *t, git_repository *git)
 	t->v = NULL;
 	t->n = 0;
 	if (git_reference_list(&names, git) < 0)
-		return enas_repo_error("cannot list the references");
+		return enas_repo_error(_("cannot list the references"));
 	for (i = 0; i < names.count; i++) {
 		if (!is_ledger(names.strings[i]) ||
 		    git_reference_name_to_id(&id, git, names.strings[i]) < 0)
@@ -521,7 +521,7 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 	if ((rc = tips(&t, git)) < 0)
 		return rc;
 	if (!gmtime_r(&tt, &tm)) {
-		rc = enas_error_set(ENAS_EIO, "the clock is out of range");
+		rc = enas_error_set(ENAS_EIO, _("the clock is out of range"));
 		goto out;
 	}
 	strftime(date, sizeof(date), "%Y%m%dT%H%M%SZ", &tm);
@@ -582,7 +582,7 @@ enas_ledger_add(struct enas_buf *name, struct enas_repo *repo,
 	}
 	if (git_signature_default(&sig, git) < 0 &&
 	    git_signature_now(&sig, "enas-stats", "enas-stats@localhost") < 0) {
-		rc = enas_repo_error("cannot make a signature");
+		rc = enas_repo_error(_("cannot make a signature"));
 		goto out;
 	}
 	if (git_commit_create(&cid, git, NULL, sig, sig, NULL, name->data,

@@ -20,6 +20,7 @@
 
 #include <git2.h>
 
+#include "i18n.h"
 #include "merge.h"
 #include "record.h"
 #include "yamlout.h"
@@ -887,8 +888,8 @@ merge_items(struct merge *m, const char *key, const struct enas_node *b,
 				    sub);
 		} else
 			c = conflict(m, NULL, bi[k], oi[j], NULL, sub,
-			    "a list item changed on one side was removed on "
-			    "the other");
+			    _("a list item changed on one side was removed on "
+			    "the other"));
 		if (m->status < 0)
 			goto out;
 		if (c) {
@@ -902,8 +903,8 @@ merge_items(struct merge *m, const char *key, const struct enas_node *b,
 		    ft.changed[k] < 0)
 			continue;
 		if (!(c = conflict(m, NULL, bi[k], NULL, ti[ft.changed[k]],
-		    sub, "a list item changed on one side was removed on the "
-		    "other")))
+		    sub, _("a list item changed on one side was removed on the "
+		    "other"))))
 			goto out;
 		insert_by_date(res, c);
 	}
@@ -980,9 +981,9 @@ merge_value(struct merge *m, const char *key, const struct enas_node *b,
 		return res;
 	}
 clash:
-	return conflict(m, key, b, o, t, field, o && t ? "changed differently "
-	    "on both sides" : "removed on one side, changed on the "
-	    "other");
+	return conflict(m, key, b, o, t, field, o && t ?
+	    _("changed differently on both sides") :
+	    _("removed on one side, changed on the other"));
 }
 
 /* Output. */
@@ -1533,8 +1534,9 @@ report_conflicts(const struct mnode *c, const char *name, enas_diag_fn fn,
 
 	if (c->kind == M_CONFLICT) {
 		enas_diag_report(fn, ctx, name, c->line, 1, ENAS_ERROR,
-		    c->field, "keep one version between the conflict markers, "
-		    "then git add the file", "conflict: %s", c->why);
+		    c->field, _("keep one version between the conflict "
+		    "markers, then git add the file"), _("conflict: %s"),
+		    c->why);
 		(*n)++;
 	}
 	for (x = c->child; x; x = x->next)
@@ -1622,10 +1624,10 @@ both_created(struct merge *m, const char *name, enas_diag_fn fn, void *ctx)
 	puts_(m, MARK_THEIRS);
 	if (m->status < 0)
 		return m->status;
-	enas_diag_report(fn, ctx, name, 1, 1, ENAS_ERROR, "id", "two records "
+	enas_diag_report(fn, ctx, name, 1, 1, ENAS_ERROR, "id", _("two records "
 	    "share one id: keep one here, and give the other a new id, in a "
-	    "new file named by it", "conflict: both sides created a record "
-	    "with this id");
+	    "new file named by it"), _("conflict: both sides created a record "
+	    "with this id"));
 	return ENAS_MERGE_CONFLICT;
 }
 
@@ -1669,8 +1671,8 @@ enas_merge_records(struct enas_buf *out, const char *name,
 			goto fail;
 		if (!out_verified(&m, root, name)) {
 			rc = m.status < 0 ? m.status : enas_error_set(
-			    ENAS_EDATA, "%s: the merged record cannot be "
-			    "written back", name);
+			    ENAS_EDATA, _("%s: the merged record cannot be "
+			    "written back"), name);
 			goto out;
 		}
 	}
@@ -1704,7 +1706,7 @@ enas_merge_text(struct enas_buf *out, const struct enas_merge_input *base,
 	int i, rc;
 
 	if (git_libgit2_init() < 0)
-		return enas_error_set(ENAS_EGIT, "cannot start libgit2");
+		return enas_error_set(ENAS_EGIT, _("cannot start libgit2"));
 	for (i = 0; i < 3; i++) {
 		git_merge_file_input_init(&in[i], GIT_MERGE_FILE_INPUT_VERSION);
 		in[i].ptr = sides[i]->buf ? sides[i]->buf : "";
@@ -1716,8 +1718,8 @@ enas_merge_text(struct enas_buf *out, const struct enas_merge_input *base,
 	opts.their_label = "theirs";
 	memset(&res, 0, sizeof(res));
 	if (git_merge_file(&res, &in[0], &in[1], &in[2], &opts) < 0) {
-		rc = enas_error_set(ENAS_EGIT, "text merge: %s",
-		    git_error_last() ? git_error_last()->message : "failed");
+		rc = enas_error_set(ENAS_EGIT, _("text merge: %s"),
+		    git_error_last() ? git_error_last()->message : _("failed"));
 		goto out;
 	}
 	out->len = 0;
@@ -1785,8 +1787,8 @@ enas_merge_check(const struct enas_rules *r, const char *path,
 	    (id->len != n || memcmp(id->value, stem, n) != 0))
 		enas_diag_report(enas_diag_counting, &c, path, id->line,
 		    id->col, ENAS_ERROR, "id", NULL,
-		    "'%.*s' differs from the file name "
-		    "%.*s.yaml; a record's file is named by its id",
+		    _("'%.*s' differs from the file name "
+		    "%.*s.yaml; a record's file is named by its id"),
 		    id->len > 40 ? 40 : (int)id->len, id->value, (int)n, stem);
 	rc = c.errors;
 out:

@@ -305,6 +305,7 @@ enas_policy_authority(const struct enas_policy *p, struct enas_repo *repo,
 	static const char ssh[] = "-----BEGIN SSH SIGNATURE-----";
 	git_buf sig = { NULL, 0, 0 }, data = { NULL, 0, 0 };
 	git_oid copy;
+	const char *fmt;
 	int rc;
 
 	why->len = 0;
@@ -327,14 +328,26 @@ enas_policy_authority(const struct enas_policy *p, struct enas_repo *repo,
 	git_buf_dispose(&data);
 	if (rc == 1 || (rc < 0 && rc != -100))
 		return rc;
-	if (enas_buf_printf(why, _("only an admin may change the rules: "
-	    "%s%s%s is not in enas.admin"), p->pusher ? "'" : "",
+	/*
+	 * One whole sentence per case, for translators; the pusher is
+	 * quoted, or "an unnamed pusher".
+	 */
+	if (!p->signers)
+		/* TRANSLATORS: %s%s%s is 'pusher' or "an unnamed pusher". */
+		fmt = _("only an admin may change the rules: %s%s%s is not in "
+		    "enas.admin");
+	else if (rc == 0)
+		/* TRANSLATORS: %s%s%s is 'pusher' or "an unnamed pusher". */
+		fmt = _("only an admin may change the rules: %s%s%s is not in "
+		    "enas.admin, and the commit's signature is not by a key in "
+		    "enas.allowedSignersFile");
+	else
+		/* TRANSLATORS: %s%s%s is 'pusher' or "an unnamed pusher". */
+		fmt = _("only an admin may change the rules: %s%s%s is not in "
+		    "enas.admin, and the commit is not signed with an ssh key");
+	if (enas_buf_printf(why, fmt, p->pusher ? "'" : "",
 	    p->pusher ? p->pusher : _("an unnamed pusher"),
 	    p->pusher ? "'" : "") < 0)
-		return ENAS_ENOMEM;
-	if (p->signers && enas_buf_puts(why, rc == 0 ? _(", and the "
-	    "commit's signature is not by a key in enas.allowedSignersFile") :
-	    _(", and the commit is not signed with an ssh key")) < 0)
 		return ENAS_ENOMEM;
 	return 0;
 }

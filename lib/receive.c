@@ -22,18 +22,18 @@ enas_receive_parse(struct enas_update *u, const char *line, size_t len)
 		for (n = 0; p + n < end && isxdigit((unsigned char)p[n]); n++)
 			;
 		if (n != GIT_OID_HEXSZ || p + n >= end || p[n] != ' ')
-			return enas_error_set(ENAS_EDATA, "bad pre-receive "
-			    "line: expected '<old-id> <new-id> <ref>'");
+			return enas_error_set(ENAS_EDATA, _("bad pre-receive "
+			    "line: expected '<old-id> <new-id> <ref>'"));
 		if (git_oid_fromstrn(i ? &u->new : &u->old, p, n) < 0)
-			return enas_error_set(ENAS_EDATA, "bad pre-receive "
-			    "line: not an object id");
+			return enas_error_set(ENAS_EDATA, _("bad pre-receive "
+			    "line: not an object id"));
 		p += n + 1;
 	}
 	n = (size_t)(end - p);
 	if (n == 0 || n >= sizeof(u->ref) || memchr(p, '\0', n) ||
 	    memchr(p, ' ', n))
-		return enas_error_set(ENAS_EDATA, "bad pre-receive line: "
-		    "expected a ref name after the ids");
+		return enas_error_set(ENAS_EDATA, _("bad pre-receive line: "
+		    "expected a ref name after the ids"));
 	memcpy(u->ref, p, n);
 	u->ref[n] = '\0';
 	return 0;

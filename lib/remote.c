@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "remote.h"
 
 /* The modification time of dir/FETCH_HEAD, or -1. */
@@ -68,7 +69,7 @@ upstream_of(struct enas_buf *ref, char *name, size_t size,
 	int rc;
 
 	if (git_repository_config_snapshot(&cfg, git) < 0)
-		return enas_repo_error("cannot read the configuration");
+		return enas_repo_error(_("cannot read the configuration"));
 	if ((rc = enas_buf_printf(&key, "branch.%s.remote", branch)) < 0)
 		goto out;
 	if (git_config_get_string(&remote, cfg, key.data) < 0) {
@@ -119,9 +120,9 @@ enas_remote_state(struct enas_remote_state *out, struct enas_repo *repo)
 		return 0;
 	}
 	if (rc < 0)
-		return enas_repo_error("cannot read HEAD");
+		return enas_repo_error(_("cannot read HEAD"));
 	if (git_branch_name(&branch, head) < 0) {
-		rc = enas_repo_error("cannot name the branch of HEAD");
+		rc = enas_repo_error(_("cannot name the branch of HEAD"));
 		goto out;
 	}
 	if ((rc = upstream_of(&ref, out->upstream, sizeof(out->upstream), git,
@@ -142,14 +143,15 @@ enas_remote_state(struct enas_remote_state *out, struct enas_repo *repo)
 		up = direct;
 	}
 	if (rc < 0) {
-		rc = enas_repo_error("cannot read the upstream of HEAD");
+		rc = enas_repo_error(_("cannot read the upstream of HEAD"));
 		goto out;
 	}
 	out->has_upstream = 1;
 	if (git_reference_target(head) && git_reference_target(up) &&
 	    git_graph_ahead_behind(&out->ahead, &out->behind, git,
 	    git_reference_target(head), git_reference_target(up)) < 0) {
-		rc = enas_repo_error("cannot compare HEAD with its upstream");
+		rc = enas_repo_error(_("cannot compare HEAD with its "
+		    "upstream"));
 		goto out;
 	}
 	/* A fetch, a pull, or the clone itself (which logs no fetch). */
@@ -173,27 +175,63 @@ out:
 static int
 add_age(struct enas_buf *b, long long secs)
 {
-	static const struct {
-		long long secs;
-		const char *unit;
-	} units[] = { { 86400, "day" }, { 3600, "hour" }, { 60, "minute" } };
-	size_t i;
-	long long n;
+	unsigned long n;
 
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (secs >= units[i].secs || i + 1 == sizeof(units) /
-		    sizeof(units[0])) {
-			n = secs / units[i].secs;
-			return enas_buf_printf(b, "%lld %s%s", n,
-			    units[i].unit, n == 1 ? "" : "s");
-		}
-	return 0;
+	if (secs >= 86400) {
+		n = (unsigned long)(secs / 86400);
+		return enas_buf_printf(b, dngettext(ENAS_TEXTDOMAIN, "%lu day",
+		    "%lu days", n), n);
+	}
+	if (secs >= 3600) {
+		n = (unsigned long)(secs / 3600);
+		return enas_buf_printf(b, dngettext(ENAS_TEXTDOMAIN,
+		    "%lu hour", "%lu hours", n), n);
+	}
+	n = secs > 0 ? (unsigned long)(secs / 60) : 0;
+	return enas_buf_printf(b, dngettext(ENAS_TEXTDOMAIN, "%lu minute",
+	    "%lu minutes", n), n);
+}
+
+/*
+ * What the warning says of the clone: each case one whole sentence, so
+ * that a translator sees it whole.
+ */
+static int
+describe(struct enas_buf *b, const struct enas_remote_state *s, int old,
+    const char *age)
+{
+	unsigned long n = (unsigned long)s->behind;
+
+	if (s->behind && !old)
+		return enas_buf_printf(b, dngettext(ENAS_TEXTDOMAIN,
+		    "this clone is %lu commit behind %s",
+		    "this clone is %lu commits behind %s", n), n, s->upstream);
+	if (s->behind && s->fetched < 0)
+		return enas_buf_printf(b, dngettext(ENAS_TEXTDOMAIN,
+		    "this clone is %lu commit behind %s, and has never "
+		    "fetched from %s",
+		    "this clone is %lu commits behind %s, and has never "
+		    "fetched from %s", n), n, s->upstream, s->upstream);
+	if (s->behind)
+		/* TRANSLATORS: the last %s is how long: "3 days", "1 hour". */
+		return enas_buf_printf(b, dngettext(ENAS_TEXTDOMAIN,
+		    "this clone is %lu commit behind %s, and was last fetched "
+		    "from %s %s ago",
+		    "this clone is %lu commits behind %s, and was last fetched "
+		    "from %s %s ago", n), n, s->upstream, s->upstream, age);
+	if (s->fetched < 0)
+		return enas_buf_printf(b, _("this clone has never fetched from "
+		    "%s"), s->upstream);
+	/* TRANSLATORS: the second %s is how long: "3 days", "1 hour". */
+	return enas_buf_printf(b, _("this clone was last fetched from %s %s "
+	    "ago"), s->upstream, age);
 }
 
 int
 enas_remote_warning(struct enas_buf *b, const struct enas_remote_state *s,
     long long now, long long max_age)
 {
+	struct enas_buf age = ENAS_BUF_INIT, what = ENAS_BUF_INIT;
 	int old, rc = 0;
 
 	b->len = 0;
@@ -204,24 +242,17 @@ enas_remote_warning(struct enas_buf *b, const struct enas_remote_state *s,
 	old = s->fetched < 0 || now - s->fetched >= max_age;
 	if (!s->behind && !old)
 		return 0;
-	if (s->behind)
-		rc = enas_buf_printf(b, "this clone is %zu commit%s behind %s",
-		    s->behind, s->behind == 1 ? "" : "s", s->upstream);
-	if (rc == 0 && old && s->behind)
-		rc = enas_buf_puts(b, ", and ");
-	if (rc == 0 && old && s->fetched < 0)
-		rc = enas_buf_printf(b, "%s never fetched from %s",
-		    s->behind ? "has" : "this clone has", s->upstream);
-	else if (rc == 0 && old) {
-		rc = enas_buf_printf(b, "%s last fetched from %s ",
-		    s->behind ? "was" : "this clone was", s->upstream);
-		if (rc == 0)
-			rc = add_age(b, now - s->fetched);
-		if (rc == 0)
-			rc = enas_buf_puts(b, " ago");
-	}
+	if (old && s->fetched >= 0)
+		rc = add_age(&age, now - s->fetched);
 	if (rc == 0)
-		rc = enas_buf_puts(b, "; a new id is checked only against the "
-		    "records this clone knows: run 'git pull' first");
+		rc = describe(&what, s, old, age.data ? age.data : "");
+	if (rc == 0)
+		/* TRANSLATORS: %s says how far behind this clone is. */
+		rc = enas_buf_printf(b, _("%s; a new id is checked only "
+		    "against the records this clone knows: run 'git pull' "
+		    "first"),
+		    what.data);
+	enas_buf_free(&age);
+	enas_buf_free(&what);
 	return rc < 0 ? rc : 1;
 }

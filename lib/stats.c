@@ -42,11 +42,16 @@ struct listing {
 int
 stats_not_a_file(struct run *s, const char *path, unsigned mode)
 {
-	return enas_error_set(ENAS_EDATA, "%s%s: %s; records are regular "
-	    "files (run enas-check)", s->prefix, path,
-	    mode == GIT_FILEMODE_LINK ? "is a symbolic link" :
-	    mode == GIT_FILEMODE_COMMIT ? "is a submodule" :
-	    "is not a regular file");
+	if (mode == GIT_FILEMODE_LINK)
+		return enas_error_set(ENAS_EDATA, _("%s%s: is a symbolic link; "
+		    "records are regular files (run enas-check)"), s->prefix,
+		    path);
+	if (mode == GIT_FILEMODE_COMMIT)
+		return enas_error_set(ENAS_EDATA, _("%s%s: is a submodule; "
+		    "records are regular files (run enas-check)"), s->prefix,
+		    path);
+	return enas_error_set(ENAS_EDATA, _("%s%s: is not a regular file; "
+	    "records are regular files (run enas-check)"), s->prefix, path);
 }
 
 /* Whether dir/path (below the kind's directory) is a record's place. */
@@ -147,7 +152,7 @@ list_dir(struct listing *l, const git_tree_entry *e)
 	if ((d->cached = enas_blobcache_get(s->cache, &d->id, &cap) != NULL))
 		return 0;
 	if (len + strlen(git_tree_entry_name(e)) + 2 > sizeof(s->prefix))
-		return enas_error_set(ENAS_EDATA, "%s%s: a path too long",
+		return enas_error_set(ENAS_EDATA, _("%s%s: a path too long"),
 		    s->prefix, git_tree_entry_name(e));
 	snprintf(s->prefix + len, sizeof(s->prefix) - len, "%s/",
 	    git_tree_entry_name(e));
@@ -170,7 +175,8 @@ cache_dir(struct run *s, const struct listing *l, const struct dir *d)
 
 	for (i = d->lo; i < d->hi && rc == 0; i++) {
 		if (!(p = enas_blobcache_get(s->cache, &l->ids[i], &len)))
-			rc = enas_error_set(ENAS_EGIT, "a blob was not read");
+			rc = enas_error_set(ENAS_EGIT,
+			    _("a blob was not read"));
 		else if ((rc = stats_put_varint(&b, len)) == 0)
 			rc = enas_buf_add(&b, p, len);
 	}
@@ -190,14 +196,15 @@ apply_dir(struct run *s, struct cells *t, const struct dir *d)
 	int rc;
 
 	if (!(r.p = enas_blobcache_get(s->cache, &d->id, &len)))
-		return enas_error_set(ENAS_EGIT, "a directory was not read");
+		return enas_error_set(ENAS_EGIT, _("a directory was not read"));
 	r.end = r.p + len;
 	r.bad = 0;
 	while (r.p < r.end) {
 		n = stats_get_varint(&r);
 		if (r.bad || n > (unsigned long long)(r.end - r.p))
-			return enas_error_set(ENAS_EIO, "a damaged entry in "
-			    "the statistics cache; remove .git/enas/stats-cache");
+			return enas_error_set(ENAS_EIO, _("a damaged entry in "
+			    "the statistics cache; remove "
+			    ".git/enas/stats-cache"));
 		if ((rc = stats_apply_yield(s, t, r.p, (size_t)n, 1, 1, 0)) < 0)
 			return rc;
 		r.p += n;
@@ -273,15 +280,15 @@ resolve(struct run *s, git_oid *out)
 	int rc;
 
 	if (!q->rev && git_repository_head_unborn(s->git) == 1)
-		return enas_error_set(ENAS_EGIT, "the repository has no "
-		    "commits yet: there is nothing to count");
+		return enas_error_set(ENAS_EGIT, _("the repository has no "
+		    "commits yet: there is nothing to count"));
 	if (git_revparse_single(&obj, s->git, q->rev ? q->rev : "HEAD") < 0)
-		return enas_error_set(ENAS_EGIT, "'%s' names no commit in "
-		    "this repository", q->rev ? q->rev : "HEAD");
+		return enas_error_set(ENAS_EGIT, _("'%s' names no commit in "
+		    "this repository"), q->rev ? q->rev : "HEAD");
 	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	git_object_free(obj);
 	if (rc < 0)
-		return enas_error_set(ENAS_EGIT, "'%s' is not a commit",
+		return enas_error_set(ENAS_EGIT, _("'%s' is not a commit"),
 		    q->rev ? q->rev : "HEAD");
 	git_oid_cpy(out, git_object_id(peeled));
 	git_object_free(peeled);
@@ -294,8 +301,8 @@ resolve(struct run *s, git_oid *out)
 	if (i == n) {
 		enas_date_format(day, q->at);
 		free(line);
-		return enas_error_set(ENAS_EGIT, "no commit on the "
-		    "first-parent line of %s was made by the end of %s",
+		return enas_error_set(ENAS_EGIT, _("no commit on the "
+		    "first-parent line of %s was made by the end of %s"),
 		    q->rev ? q->rev : "HEAD", day);
 	}
 	git_oid_cpy(out, &line[i].id);
@@ -338,14 +345,14 @@ enas_stats_run(struct enas_stats **out, struct enas_repo *repo,
 	s.ctx = ctx;
 	stats_cells_init(&t, 1, 1);
 	if (q->history && !q->interval)
-		return enas_error_set(ENAS_EUSAGE, "--history needs a period: "
-		    "-D, -W, -M, -Q or -Y");
+		return enas_error_set(ENAS_EUSAGE, _("--history needs a "
+		    "period: -D, -W, -M, -Q or -Y"));
 	if (q->history && q->at >= 0)
-		return enas_error_set(ENAS_EUSAGE, "--history and -a exclude "
-		    "each other");
+		return enas_error_set(ENAS_EUSAGE, _("--history and -a exclude "
+		    "each other"));
 	if (q->begin >= 0 && q->end >= 0 && q->begin >= q->end)
-		return enas_error_set(ENAS_EUSAGE, "the period is empty: -b "
-		    "is not before -e");
+		return enas_error_set(ENAS_EUSAGE, _("the period is empty: -b "
+		    "is not before -e"));
 	if ((rc = resolve(&s, &commit)) < 0)
 		return rc;
 	stats_set_prefix(&s, &commit, NULL);

@@ -227,7 +227,7 @@ add_item(struct joint *J, size_t view, long cell, const size_t *atoms,
 	if (rc < 0)
 		return rc;
 	if (id != J->nit)
-		return enas_error_set(ENAS_EIO, "audit: items out of step");
+		return enas_error_set(ENAS_EIO, _("audit: items out of step"));
 	if (J->nit == J->capit) {
 		cap = J->capit ? J->capit * 2 : 256;
 		if (!(p = enas_realloc(J->it, cap * sizeof(*J->it))))
@@ -533,8 +533,8 @@ enas_stats_audit(struct enas_stats *st, const struct enas_stats_query *q,
 		free(J.v);
 		return 0;
 	}
-	if (!st->date && (rc = enas_error_set(ENAS_EUSAGE, "%s records "
-	    "have no date field", st->kind)) < 0)
+	if (!st->date && (rc = enas_error_set(ENAS_EUSAGE, _("%s records "
+	    "have no date field"), st->kind)) < 0)
 		goto out;
 	/* This publication as the ledger would have it, last. */
 	if ((rc = enas_ledger_format(&text, st, q, "", 0)) < 0 ||

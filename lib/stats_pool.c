@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "stats_int.h"
 
 /* --- reading blobs, on one thread or several --- */
@@ -55,7 +56,7 @@ work(void *arg)
 	quiet = *s;
 	quiet.fn = NULL;
 	if (git_repository_odb(&odb, w->git) < 0) {
-		w->rc = enas_repo_error("cannot open the object database");
+		w->rc = enas_repo_error(_("cannot open the object database"));
 		return NULL;
 	}
 	for (i = w->hi; ; i++) {
@@ -108,16 +109,17 @@ redo(struct run *s, struct job *j)
 	if (git_blob_lookup(&blob, s->git, &j->id) < 0) {
 		const git_error *e = git_error_last();
 
-		return enas_error_set(ENAS_EGIT, "%s: cannot read blob %s: %s",
+		return enas_error_set(ENAS_EGIT,
+		    _("%s: cannot read blob %s: %s"),
 		    s->names.data + j->name, hex, e && e->message ?
-		    e->message : "not a blob");
+		    e->message : _("not a blob"));
 	}
 	rc = stats_yield(s, &s->x, git_blob_rawcontent(blob),
 	    (size_t)git_blob_rawsize(blob), s->names.data + j->name, 1);
 	git_blob_free(blob);
 	if (rc == 0)
-		rc = enas_error_set(ENAS_EGIT, "%s: blob %s read differently "
-		    "twice", s->names.data + j->name, hex);
+		rc = enas_error_set(ENAS_EGIT, _("%s: blob %s read differently "
+		    "twice"), s->names.data + j->name, hex);
 	return rc;
 }
 
@@ -176,7 +178,7 @@ stats_read_jobs(struct run *s)
 		}
 		if (git_repository_open_ext(&w[k].git, p.gitdir,
 		    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-			rc = enas_repo_error("cannot open the repository");
+			rc = enas_repo_error(_("cannot open the repository"));
 			goto out;
 		}
 		w[k].own = 1;
@@ -186,8 +188,8 @@ stats_read_jobs(struct run *s)
 	else {
 		for (k = 0; k < n; k++) {
 			if (pthread_create(&w[k].th, NULL, work, &w[k]) != 0) {
-				rc = enas_error_set(ENAS_EIO, "cannot start a "
-				    "thread");
+				rc = enas_error_set(ENAS_EIO,
+				    _("cannot start a thread"));
 				break;
 			}
 			started++;

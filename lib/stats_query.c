@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "stats_int.h"
 
 static const char *const tnames[] = {
@@ -64,8 +65,9 @@ load_rules(struct run *s, const git_oid *commit)
 	if ((rc = enas_tree_at(&s->c.rules_tree, s->git, commit,
 	    ENAS_RULES_DIR)) <= 0) {
 		if (rc == 0)
-			rc = enas_error_set(ENAS_EGIT, "no %s in the commit: "
-			    "this is not a records repository", ENAS_RULES_DIR);
+			rc = enas_error_set(ENAS_EGIT, _("no %s in the "
+			    "commit: this is not a records repository"),
+			    ENAS_RULES_DIR);
 		return rc;
 	}
 	if (git_tree_lookup(&tree, s->git, &s->c.rules_tree) < 0)
@@ -111,11 +113,15 @@ load_rules(struct run *s, const git_oid *commit)
 		}
 	}
 	rc = 0;
-	if (!s->c.rules)
-		rc = enas_error_set(ENAS_EUSAGE, "no kind '%s' in %s%s "
-		    "(kinds: %s)%s", q->kind, s->prefix, ENAS_RULES_DIR,
-		    kinds.len ? kinds.data : "none", broken ?
-		    "; some rules files are broken: run enas-check" : "");
+	if (!s->c.rules && broken)
+		rc = enas_error_set(ENAS_EUSAGE, _("no kind '%s' in %s%s "
+		    "(kinds: %s); some rules files are broken: run "
+		    "enas-check"), q->kind, s->prefix, ENAS_RULES_DIR,
+		    kinds.len ? kinds.data : _("none"));
+	else if (!s->c.rules)
+		rc = enas_error_set(ENAS_EUSAGE, _("no kind '%s' in %s%s "
+		    "(kinds: %s)"), q->kind, s->prefix, ENAS_RULES_DIR,
+		    kinds.len ? kinds.data : _("none"));
 out:
 	git_tree_free(tree);
 	enas_buf_free(&name);
@@ -138,11 +144,11 @@ iteration(struct cq *c, const char *path, const struct enas_field *f,
 		if (br[2] == '.')
 			*rest = br + 3;
 		else if (br[2])
-			return enas_error_set(ENAS_EUSAGE, "'%s' is not a "
-			    "field path", path);
+			return enas_error_set(ENAS_EUSAGE, _("'%s' is not a "
+			    "field path"), path);
 		if (*rest && strstr(*rest, "[]"))
-			return enas_error_set(ENAS_EUSAGE, "'%s': sequences "
-			    "inside sequences are not counted", path);
+			return enas_error_set(ENAS_EUSAGE, _("'%s': sequences "
+			    "inside sequences are not counted"), path);
 	} else if (f->type == ENAS_LIST)
 		n = strlen(path);
 	else
@@ -156,8 +162,8 @@ iteration(struct cq *c, const char *path, const struct enas_field *f,
 	if (!add)
 		return 0;
 	if (c->nit == MAXITER)
-		return enas_error_set(ENAS_EUSAGE, "at most %d lists can be "
-		    "counted at once", MAXITER);
+		return enas_error_set(ENAS_EUSAGE, _("at most %d lists can be "
+		    "counted at once"), MAXITER);
 	if (!(c->iter[c->nit] = enas_strndup(path, n)))
 		return ENAS_ENOMEM;
 	*iter = (int)c->nit++;
@@ -186,24 +192,24 @@ compile_group(struct cq *c, struct gcol *g, const char *spec)
 			if (strcmp(colon + 1, tnames[i]) == 0)
 				g->t = (enum transform)i;
 		if (g->t == T_NONE)
-			return enas_error_set(ENAS_EUSAGE, "-g %s: no "
+			return enas_error_set(ENAS_EUSAGE, _("-g %s: no "
 			    "transform '%s' (year, quarter, month, week, "
-			    "day for dates; band for ints with bands)", spec,
+			    "day for dates; band for ints with bands)"), spec,
 			    colon + 1);
 	}
 	if (!(f = g->f = enas_rules_field(c->rules, g->path)))
-		return enas_error_set(ENAS_EUSAGE, "-g %s: '%s' is not a "
-		    "field of %s (%s)", spec, g->path, c->rules->kind,
+		return enas_error_set(ENAS_EUSAGE, _("-g %s: '%s' is not a "
+		    "field of %s (%s)"), spec, g->path, c->rules->kind,
 		    c->rules->file);
 	if (f->type == ENAS_MAPPING || f->type == ENAS_ITEMS)
-		return enas_error_set(ENAS_EUSAGE, "-g %s: '%s' holds other "
-		    "fields; group by one of them", spec, g->path);
+		return enas_error_set(ENAS_EUSAGE, _("-g %s: '%s' holds other "
+		    "fields; group by one of them"), spec, g->path);
 	if (g->t == T_BAND && (f->type != ENAS_INT || !f->nbands))
-		return enas_error_set(ENAS_EUSAGE, "-g %s: '%s' has no bands "
-		    "in %s", spec, g->path, c->rules->file);
+		return enas_error_set(ENAS_EUSAGE, _("-g %s: '%s' has no bands "
+		    "in %s"), spec, g->path, c->rules->file);
 	if (g->t != T_NONE && g->t != T_BAND && f->type != ENAS_DATE)
-		return enas_error_set(ENAS_EUSAGE, "-g %s: '%s' is not a "
-		    "date", spec, g->path);
+		return enas_error_set(ENAS_EUSAGE, _("-g %s: '%s' is not a "
+		    "date"), spec, g->path);
 	return iteration(c, g->path, f, &g->iter, &g->rest, 1);
 }
 
@@ -217,8 +223,8 @@ compile_sum(struct cq *c, struct scol *s, const char *spec)
 	if (!(s->path = enas_strdup(spec)))
 		return ENAS_ENOMEM;
 	if (!(f = s->f = enas_rules_field(c->rules, spec)))
-		return enas_error_set(ENAS_EUSAGE, "-s %s: not a field of %s "
-		    "(%s)", spec, c->rules->kind, c->rules->file);
+		return enas_error_set(ENAS_EUSAGE, _("-s %s: not a field of %s "
+		    "(%s)"), spec, c->rules->kind, c->rules->file);
 	if (f->type == ENAS_MAPPING) {
 		for (i = 0; i < c->rules->nfields; i++) {
 			const char *p = c->rules->fields[i].path;
@@ -234,8 +240,8 @@ compile_sum(struct cq *c, struct scol *s, const char *spec)
 	}
 	if (f->type != ENAS_INT && (f->type != ENAS_MAPPING || other ||
 	    !ints))
-		return enas_error_set(ENAS_EUSAGE, "-s %s: not a whole number "
-		    "field, nor a mapping of them", spec);
+		return enas_error_set(ENAS_EUSAGE, _("-s %s: not a whole "
+		    "number field, nor a mapping of them"), spec);
 	return iteration(c, s->path, f, &s->iter, &s->rest, 0);
 }
 
@@ -310,11 +316,11 @@ classify(struct cq *c)
 			if (c->s[k].iter >= 0 || seq_len(c, c->s[k].path) !=
 			    n || strncmp(c->s[k].path, field, n) != 0)
 				continue;
-			rc = enas_error_set(ENAS_EUSAGE, "-s %s with -w %s: "
+			rc = enas_error_set(ENAS_EUSAGE, _("-s %s with -w %s: "
 			    "the sum would add up every item of %.*s of the "
 			    "records selected, not only the items that match; "
 			    "group by a field of %.*s too (-g), to count and "
-			    "add up the matching items", c->s[k].path,
+			    "add up the matching items"), c->s[k].path,
 			    q->where[i], (int)n, field, (int)n, field);
 			enas_expr_free(e);
 			return rc;
@@ -369,8 +375,8 @@ stats_compile(struct run *s, const git_oid *commit)
 		return rc;
 	dated = !q->history && (q->interval || q->begin >= 0 || q->end >= 0);
 	if (dated && !(c->date = c->rules->date))
-		return enas_error_set(ENAS_EUSAGE, "%s records have no date "
-		    "field (date: in %s), so they cannot be put in periods",
+		return enas_error_set(ENAS_EUSAGE, _("%s records have no date "
+		    "field (date: in %s), so they cannot be put in periods"),
 		    c->rules->kind, c->rules->file);
 	if (q->consent && (f = enas_rules_field(c->rules,
 	    "consent.reporting")) && f->type == ENAS_BOOL)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "stats_int.h"
 
 static int
@@ -109,12 +110,18 @@ bad_value(struct run *s, const char *file, const struct enas_node *n,
 {
 	if (n->type == ENAS_SCALAR)
 		enas_diag_report(s->fn, s->ctx, file, n->line, n->col,
-		    ENAS_ERROR, field, "run enas-check", "'%.*s' is not %s",
-		    (int)(n->len > 64 ? 64 : n->len), n->value, what);
+		    ENAS_ERROR, field, _("run enas-check"),
+		    /* TRANSLATORS: %s is "a date", "a list", ... */
+		    _("'%.*s' is not %s"), (int)(n->len > 64 ? 64 : n->len),
+		    n->value, what);
 	else
 		enas_diag_report(s->fn, s->ctx, file, n->line, n->col,
-		    ENAS_ERROR, field, "run enas-check", "is not %s", what);
-	return enas_error_set(ENAS_EDATA, "%s: %s: not %s", file, field, what);
+		    ENAS_ERROR, field, _("run enas-check"),
+		    /* TRANSLATORS: %s is "a date", "a list", ... */
+		    _("is not %s"), what);
+	/* TRANSLATORS: file: field: not "a date", "a list", ... */
+	return enas_error_set(ENAS_EDATA, _("%s: %s: not %s"), file, field,
+	    what);
 }
 
 /* A group value into x->out: absent, or its bytes after the transform. */
@@ -130,7 +137,7 @@ put_value(struct run *s, struct ex *x, const char *file,
 	if (!n || (n->type == ENAS_SCALAR && n->len == 0))
 		return stats_put_varint(&x->out, 0);
 	if (n->type != ENAS_SCALAR)
-		return bad_value(s, file, n, g->path, "a single value");
+		return bad_value(s, file, n, g->path, _("a single value"));
 	if (g->t == T_NONE) {
 		if ((rc = stats_put_varint(&x->out, n->len + 1)) < 0)
 			return rc;
@@ -139,7 +146,7 @@ put_value(struct run *s, struct ex *x, const char *file,
 	if (g->t == T_BAND) {
 		if (enas_int_parse(&v, n->value, n->len) < 0)
 			return bad_value(s, file, n, g->path,
-			    "a whole number");
+			    _("a whole number"));
 		for (i = 0; i < g->f->nbands; i++)
 			if (v >= g->f->bands[i].lo && v <= g->f->bands[i].hi)
 				break;
@@ -151,7 +158,7 @@ put_value(struct run *s, struct ex *x, const char *file,
 		return enas_buf_puts(&x->out, g->f->bands[i].name);
 	}
 	if ((v = enas_date_parse(n->value, n->len)) < 0)
-		return bad_value(s, file, n, g->path, "a date");
+		return bad_value(s, file, n, g->path, _("a date"));
 	enas_period_name(buf, (enum enas_interval)g->t, v);
 	if ((rc = stats_put_varint(&x->out, strlen(buf) + 1)) < 0)
 		return rc;
@@ -223,14 +230,14 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 		n = enas_node_path(root, c->date);
 		if (!n || enas_node_empty(n)) {
 			enas_diag_report(s->fn, s->ctx, file, 1, 1, ENAS_ERROR,
-			    c->date, "run enas-check", "required field is "
-			    "missing");
-			return enas_error_set(ENAS_EDATA, "%s: %s: missing",
+			    c->date, _("run enas-check"), _("required field is "
+			    "missing"));
+			return enas_error_set(ENAS_EDATA, _("%s: %s: missing"),
 			    file, c->date);
 		}
 		if (n->type != ENAS_SCALAR ||
 		    (date = enas_date_parse(n->value, n->len)) < 0)
-			return bad_value(s, file, n, c->date, "a date");
+			return bad_value(s, file, n, c->date, _("a date"));
 		flags |= Y_DATE;
 	}
 	if ((rc = put_byte(&x->out, (unsigned char)flags)) < 0 ||
@@ -242,7 +249,7 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 		if (!n || enas_node_empty(n))
 			continue;
 		if (n->type != ENAS_SEQ)
-			return bad_value(s, file, n, c->iter[i], "a list");
+			return bad_value(s, file, n, c->iter[i], _("a list"));
 		if (x->cap[i] < n->nchild) {
 			/* An array of pointers: a false positive. */
 			/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
@@ -312,7 +319,7 @@ extract(struct run *s, struct ex *x, const struct enas_node *root,
 				enas_node_each(root, sf->path, sum_node, &sc);
 			if (sc.bad)
 				return bad_value(s, file, sc.bad, sf->path,
-				    "a whole number");
+				    _("a whole number"));
 			if ((rc = stats_put_varint(&x->out, zig(sc.sum))) < 0)
 				return rc;
 		}
@@ -348,8 +355,8 @@ stats_yield(struct run *s, struct ex *x, const char *buf, size_t len,
 
 	if ((rc = enas_record_parse(&rec, buf, len, file, 0, s->fn,
 	    s->ctx)) < 0)
-		return rc == ENAS_EDATA ? enas_error_set(rc, "%s: not a valid "
-		    "record; run enas-check", file) : rc;
+		return rc == ENAS_EDATA ? enas_error_set(rc, _("%s: not a "
+		    "valid record; run enas-check"), file) : rc;
 	rc = extract(s, x, rec->root, file);
 	enas_record_free(rec);
 	return rc;
@@ -424,8 +431,8 @@ stats_apply_yield(struct run *s, struct cells *t, const unsigned char *p,
 	}
 	return 0;
 bad:
-	return enas_error_set(ENAS_EIO, "a damaged entry in the statistics "
-	    "cache; remove .git/enas/stats-cache");
+	return enas_error_set(ENAS_EIO, _("a damaged entry in the statistics "
+	    "cache; remove .git/enas/stats-cache"));
 }
 
 /* stats_apply_yield() of what blob id yields. */
@@ -439,7 +446,8 @@ stats_apply(struct run *s, struct cells *t, const git_oid *id, int sign,
 
 	if (!(p = enas_blobcache_get(s->cache, id, &len))) {
 		git_oid_tostr(hex, sizeof(hex), id);
-		return enas_error_set(ENAS_EGIT, "blob %s was not read", hex);
+		return enas_error_set(ENAS_EGIT, _("blob %s was not read"),
+		    hex);
 	}
 	return stats_apply_yield(s, t, p, len, sign, flow, period);
 }

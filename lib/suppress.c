@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "enas.h"
+#include "i18n.h"
 #include "suppress.h"
 
 struct net {
@@ -316,10 +317,10 @@ enas_suppress(unsigned char *mark, const long long *v, size_t nrows,
 		if (best < 0)
 			best = smallest(mark, v, nrows, ncols, -1, 0);
 		if (best < 0) {
-			rc = enas_error_set(ENAS_EDATA, "the small counts of "
+			rc = enas_error_set(ENAS_EDATA, _("the small counts of "
 			    "this table cannot be hidden: its totals would "
 			    "give them away; group by fewer fields or by a "
-			    "longer period");
+			    "longer period"));
 			break;
 		}
 		mark[best] = ENAS_CELL_SECONDARY;

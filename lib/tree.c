@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "repo.h"
 #include "tree.h"
 
@@ -193,8 +194,8 @@ enas_tree_at(git_oid *out, git_repository *repo, const git_oid *commit,
 		goto out;
 	}
 	if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-		rc = enas_error_set(ENAS_EGIT, "%s is not a directory in the "
-		    "commit", path);
+		rc = enas_error_set(ENAS_EGIT, _("%s is not a directory in the "
+		    "commit"), path);
 		goto out;
 	}
 	git_oid_cpy(out, git_tree_entry_id(e));
