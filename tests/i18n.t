@@ -235,7 +235,7 @@ r|e|enas-sync -n many
 CMDS
 ncmds=$(wc -l <"$TMP/pseudo.cmds")
 
-plan $((43 + ncmds))
+plan $((46 + ncmds))
 
 # The tour, in English (C) and in French.
 (tour "$TMP/C")
@@ -359,6 +359,22 @@ for n in "$F"/*.err; do
 	esac
 done
 is "" "$quiet" "the other steps print nothing on standard error"
+
+# The README's install, make && make install PREFIX=$HOME/.local: the
+# installed tools find their catalogue whatever PREFIX the build was
+# made with, ENAS_LOCALEDIR unset.  (From a copy of the build, so that
+# what make may rebuild for this PREFIX stays out of the tests' build.)
+mkdir "$TMP/build"
+(cd "$ENAS_BUILD" && cp -a .deps enas* cmd lib libenas.a locale enas.pot \
+    "$TMP/build/")
+make -s -C "$ENAS_SRC" BUILD="$TMP/build" PREFIX="$TMP/inst" install \
+    >"$TMP/make.out" 2>&1
+ok $? "make install PREFIX=DIR installs the catalogues" ||
+    sed 's/^/# /' "$TMP/make.out"
+[ -f "$TMP/inst/share/locale/fr/LC_MESSAGES/enas.mo" ]
+ok $? "in DIR/share/locale/fr/LC_MESSAGES/enas.mo"
+run env -u ENAS_LOCALEDIR LANG=$fr LC_ALL=$fr "$TMP/inst/bin/enas" sho
+is "2:$(fr sho)" "$rc:$err" "the installed tools speak French"
 
 # (c) The pseudo-locale: every line a person reads is translated.
 is "0:" "$pseudo_rc:$(cat "$TMP/pseudo.err")" \
