@@ -8,6 +8,7 @@
 #include "check.h"
 #include "comment.h"
 #include "find.h"
+#include "i18n.h"
 #include "layout.h"
 #include "record.h"
 
@@ -326,7 +327,8 @@ check_ref(void *ctx, const struct enas_node *n)
 	if (rc->status == 0)
 		enas_diag_report(enas_diag_counting, &rc->c->count, rc->file,
 		    n->line, n->col, rc->f->level, rc->f->path, rc->f->message,
-		    "no %s record has the id '%.*s'",
+		    /* TRANSLATORS: a kind of record, then an id */
+		    _("no %s record has the id '%.*s'"),
 		    rc->target->rules->kind, n->len > 40 ? 40 : (int)n->len,
 		    n->value);
 	return 0;
@@ -416,9 +418,10 @@ duplicate(void *ctx, const struct enas_entry *e)
 	if (strcmp(e->path, d->relpath) != 0)
 		enas_diag_report(enas_diag_counting, &d->c->count, d->rec->file,
 		    d->id->line, d->id->col, ENAS_ERROR, "id", NULL,
-		    "duplicate id: %s is "
-		    "also the id of %s; renumber one of them (a new id, its "
-		    "file renamed to match)", d->stem, e->path);
+		    /* TRANSLATORS: an id, then a file */
+		    _("duplicate id: %s is also the id of %s; renumber one "
+		    "of them (a new id, its file renamed to match)"), d->stem,
+		    e->path);
 	return 0;
 }
 
@@ -448,17 +451,20 @@ check_record(struct enas_checker *c, struct kind *k,
 		    id->len) != 0)
 			enas_diag_report(enas_diag_counting, &c->count,
 			    rec->file, id->line, id->col, ENAS_ERROR, "id",
-			    NULL, "'%.*s' differs "
-			    "from the file name %s.yaml; a record's file is "
-			    "named by its id", id->len > 40 ? 40 : (int)id->len,
+			    /* TRANSLATORS: an id, then a file name */
+			    NULL, _("'%.*s' differs from the file name "
+			    "%s.yaml; a record's file is named by its id"),
+			    id->len > 40 ? 40 : (int)id->len,
 			    id->value, sbuf);
 		else if (enas_rules_record_path(&want, r, rec) == 0 &&
 		    (strncmp(relpath, k->prefix, strlen(k->prefix)) != 0 ||
 		    strcmp(relpath + strlen(k->prefix), want.data) != 0))
 			enas_diag_report(enas_diag_counting, &c->count,
 			    rec->file, id->line, id->col, ENAS_ERROR, "id",
-			    NULL, "the record belongs "
-			    "at %s%s (path: %s); move it there with git mv",
+			    /* TRANSLATORS: a directory and a file name,
+			       then the rules' path pattern */
+			    NULL, _("the record belongs at %s%s (path: %s); "
+			    "move it there with git mv"),
 			    k->prefix, want.data, r->path);
 		dup.rec = rec;
 		dup.id = id;
@@ -528,8 +534,9 @@ enas_checker_buffer(struct enas_checker *c, const char *name,
 	if (!k && !(k = kind_of_record(c, rec))) {
 		enas_diag_report(enas_diag_counting, &c->count, name, 1, 1,
 		    ENAS_ERROR, "id", NULL,
-		    "cannot tell the record's kind: its id matches no "
-		    "kind's id pattern in %s", ENAS_RULES_DIR);
+		    /* TRANSLATORS: %s is the rules directory */
+		    _("cannot tell the record's kind: its id matches no "
+		    "kind's id pattern in %s"), ENAS_RULES_DIR);
 		rc = 0;
 	} else
 		rc = check_record(c, k, rec, relpath);
@@ -673,8 +680,8 @@ enas_checker_entry(struct enas_checker *c, const struct enas_entry *e)
 	if (e->conflict) {
 		enas_diag_report(enas_diag_counting, &c->count, name.data, 0, 0,
 		    ENAS_ERROR, NULL, NULL,
-		    "unresolved merge conflict: resolve it, then git add "
-		    "the file");
+		    _("unresolved merge conflict: resolve it, then git add "
+		    "the file"));
 		goto out;
 	}
 	if ((rc = enas_snapshot_read(s, e, &c->buf, ENAS_RECORD_MAX + 1)) < 0) {
@@ -859,7 +866,8 @@ enas_checker_finish(struct enas_checker *c)
 				    c->uvals[n].file, c->uvals[n].line,
 				    c->uvals[n].col, c->uvals[n].f->level,
 				    c->uvals[n].f->path, c->uvals[n].f->message,
-				    "'%.40s' is not unique: %s has it too",
+				    /* TRANSLATORS: a value, then a file */
+				    _("'%.40s' is not unique: %s has it too"),
 				    c->uvals[n].value,
 				    c->uvals[n == i ? i + 1 : i].file);
 	}

@@ -17,29 +17,33 @@ int
 enas_commit_ready(struct enas_repo *repo)
 {
 	static const char *const what[] = {
-		[GIT_REPOSITORY_STATE_MERGE] = "a merge",
-		[GIT_REPOSITORY_STATE_REVERT] = "a revert",
-		[GIT_REPOSITORY_STATE_REVERT_SEQUENCE] = "a revert",
-		[GIT_REPOSITORY_STATE_CHERRYPICK] = "a cherry-pick",
-		[GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE] = "a cherry-pick",
-		[GIT_REPOSITORY_STATE_BISECT] = "a bisect",
-		[GIT_REPOSITORY_STATE_REBASE] = "a rebase",
-		[GIT_REPOSITORY_STATE_REBASE_INTERACTIVE] = "a rebase",
-		[GIT_REPOSITORY_STATE_REBASE_MERGE] = "a rebase",
+		/* TRANSLATORS: what is in progress, as in "a merge is in
+		   progress" */
+		[GIT_REPOSITORY_STATE_MERGE] = N_("a merge"),
+		[GIT_REPOSITORY_STATE_REVERT] = N_("a revert"),
+		[GIT_REPOSITORY_STATE_REVERT_SEQUENCE] = N_("a revert"),
+		[GIT_REPOSITORY_STATE_CHERRYPICK] = N_("a cherry-pick"),
+		[GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE] =
+		    N_("a cherry-pick"),
+		[GIT_REPOSITORY_STATE_BISECT] = N_("a bisect"),
+		[GIT_REPOSITORY_STATE_REBASE] = N_("a rebase"),
+		[GIT_REPOSITORY_STATE_REBASE_INTERACTIVE] = N_("a rebase"),
+		[GIT_REPOSITORY_STATE_REBASE_MERGE] = N_("a rebase"),
 		[GIT_REPOSITORY_STATE_APPLY_MAILBOX] = "git am",
 		[GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE] = "git am",
 	};
 	int st;
 
 	if (!enas_repo_workdir(repo))
-		return enas_error_set(ENAS_EGIT, "a bare repository has no "
-		    "working tree to change");
+		return enas_error_set(ENAS_EGIT, _("a bare repository has no "
+		    "working tree to change"));
 	st = git_repository_state(enas_repo_git(repo));
 	if (st != GIT_REPOSITORY_STATE_NONE)
-		return enas_error_set(ENAS_EGIT, "%s is in progress; finish "
-		    "it or abort it first (git status)", st > 0 &&
+		/* TRANSLATORS: %s is "a merge", "a rebase", "git am"... */
+		return enas_error_set(ENAS_EGIT, _("%s is in progress; finish "
+		    "it or abort it first (git status)"), st > 0 &&
 		    (size_t)st < sizeof(what) / sizeof(what[0]) && what[st] ?
-		    what[st] : "an operation");
+		    _(what[st]) : _("an operation"));
 	return 0;
 }
 
@@ -61,13 +65,13 @@ enas_commit_tree(git_oid *tree, git_oid *head, struct enas_repo *repo,
 		if (git_reference_name_to_id(head, git, "HEAD") < 0 ||
 		    git_commit_lookup(&commit, git, head) < 0 ||
 		    git_commit_tree(&base, commit) < 0) {
-			rc = enas_repo_error("cannot read HEAD");
+			rc = enas_repo_error(_("cannot read HEAD"));
 			goto out;
 		}
 	} else if (git_treebuilder_new(&tb, git, NULL) < 0 ||
 	    git_treebuilder_write(&empty, tb) < 0 ||
 	    git_tree_lookup(&base, git, &empty) < 0) {
-		rc = enas_repo_error("cannot make an empty tree");
+		rc = enas_repo_error(_("cannot make an empty tree"));
 		goto out;
 	}
 	if (!(up = enas_calloc(n, sizeof(*up)))) {
@@ -90,7 +94,7 @@ enas_commit_tree(git_oid *tree, git_oid *head, struct enas_repo *repo,
 		}
 	}
 	if (git_tree_create_updated(tree, git, base, n, up) < 0)
-		rc = enas_repo_error("cannot make the tree to commit");
+		rc = enas_repo_error(_("cannot make the tree to commit"));
 out:
 	free(up);
 	git_treebuilder_free(tb);
@@ -279,10 +283,10 @@ signature(git_signature **out, git_repository *git, const char *role)
 	date = getenv(var);
 	if (!name || !email) {
 		if (git_signature_default(&dflt, git) < 0)
-			return enas_error_set(ENAS_EGIT, "who are you? set "
+			return enas_error_set(ENAS_EGIT, _("who are you? set "
 			    "your name and e-mail for commits: git config "
 			    "--global user.name 'Your Name'; git config "
-			    "--global user.email you@example.org");
+			    "--global user.email you@example.org"));
 		if (!name)
 			name = dflt->name;
 		if (!email)
@@ -291,9 +295,10 @@ signature(git_signature **out, git_repository *git, const char *role)
 	if (date && *date) {
 		if (parse_date(date, &when, &offset) < 0) {
 			git_signature_free(dflt);
-			return enas_error_set(ENAS_EGIT, "GIT_%s_DATE: cannot "
-			    "read '%.40s'; use ISO 8601 (2024-06-01T12:00:00Z) "
-			    "or @SECONDS", role, date);
+			/* TRANSLATORS: AUTHOR or COMMITTER, then a date */
+			return enas_error_set(ENAS_EGIT, _("GIT_%s_DATE: "
+			    "cannot read '%.40s'; use ISO 8601 "
+			    "(2024-06-01T12:00:00Z) or @SECONDS"), role, date);
 		}
 		rc = git_signature_new(out, name, email, when, offset);
 	} else if (dflt)
@@ -303,7 +308,7 @@ signature(git_signature **out, git_repository *git, const char *role)
 		rc = git_signature_now(out, name, email);
 	git_signature_free(dflt);
 	if (rc < 0)
-		return enas_repo_error("cannot make the commit's signature");
+		return enas_repo_error(_("cannot make the commit's signature"));
 	return 0;
 }
 
@@ -342,11 +347,6 @@ held_lock(struct enas_buf *b, struct enas_repo *repo)
 	return rc;
 }
 
-/* What a lock left behind means, and what to do: after "LOCK exists". */
-#define LOCK_ADVICE "another git command is running, or one stopped " \
-	"and left it behind; if no git command is running, remove it " \
-	"(rm %s)"
-
 int
 enas_commit_locks(struct enas_repo *repo)
 {
@@ -359,7 +359,10 @@ enas_commit_locks(struct enas_repo *repo)
 	    tries++)
 		nanosleep(&nap, NULL);
 	if (rc == 1)
-		rc = enas_error_set(ENAS_EGIT, _("%s exists: " LOCK_ADVICE),
+		/* TRANSLATORS: a lock file, twice */
+		rc = enas_error_set(ENAS_EGIT, _("%s exists: another git "
+		    "command is running, or one stopped and left it behind; "
+		    "if no git command is running, remove it (rm %s)"),
 		    lock.data, lock.data);
 	enas_buf_free(&lock);
 	return rc;
@@ -381,11 +384,16 @@ commit_error(struct enas_repo *repo, const char *done, const char *todo)
 	if (enas_alloc_failed())
 		return enas_repo_error(done);
 	snprintf(why, sizeof(why), "%s", ge && ge->message ? ge->message :
-	    "unknown error");
+	    _("unknown error"));
 	if ((rc = held_lock(&lock, repo)) == 1)
-		rc = enas_error_set(ENAS_EGIT, _("%s: %s exists: " LOCK_ADVICE
-		    ", then %s"), done, lock.data, lock.data, todo);
+		/* TRANSLATORS: what was done, a lock file twice, then what
+		   is left to do */
+		rc = enas_error_set(ENAS_EGIT, _("%s: %s exists: another git "
+		    "command is running, or one stopped and left it behind; "
+		    "if no git command is running, remove it (rm %s), then "
+		    "%s"), done, lock.data, lock.data, todo);
 	else if (rc == 0)
+		/* TRANSLATORS: what was done, git's message, what is left */
 		rc = enas_error_set(ENAS_EGIT, _("%s: %s; then %s"), done, why,
 		    todo);
 	enas_buf_free(&lock);
@@ -446,14 +454,14 @@ enas_commit_create(git_oid *out, struct enas_repo *repo, const git_oid *tree,
 	if (first ? git_repository_head_unborn(git) != 1 :
 	    git_reference_name_to_id(&now, git, "HEAD") < 0 ||
 	    !git_oid_equal(&now, head)) {
-		rc = enas_error_set(ENAS_EGIT, "HEAD moved while the record "
+		rc = enas_error_set(ENAS_EGIT, _("HEAD moved while the record "
 		    "was being written; the file is written but not committed "
-		    "(git status)");
+		    "(git status)"));
 		goto out;
 	}
 	if (git_tree_lookup(&t, git, tree) < 0 ||
 	    (!first && git_commit_lookup(&parent, git, head) < 0)) {
-		rc = enas_repo_error("cannot read the tree to commit");
+		rc = enas_repo_error(_("cannot read the tree to commit"));
 		goto out;
 	}
 	parents[0] = parent;
@@ -514,7 +522,7 @@ enas_config_string(struct enas_buf *b, struct enas_repo *repo,
 
 	b->len = 0;
 	if (git_repository_config_snapshot(&cfg, enas_repo_git(repo)) < 0)
-		return enas_repo_error("cannot read the git config");
+		return enas_repo_error(_("cannot read the git config"));
 	rc = git_config_get_string(&v, cfg, name);
 	if (rc == GIT_ENOTFOUND)
 		rc = 0;
@@ -567,7 +575,7 @@ head_blob(struct enas_buf *b, git_oid *oid, struct enas_repo *repo,
 	if (git_reference_name_to_id(&head, git, "HEAD") < 0 ||
 	    git_commit_lookup(&commit, git, &head) < 0 ||
 	    git_commit_tree(&tree, commit) < 0) {
-		rc = enas_repo_error("cannot read HEAD");
+		rc = enas_repo_error(_("cannot read HEAD"));
 		goto out;
 	}
 	if (git_tree_entry_bypath(&te, tree, path) < 0)
@@ -605,7 +613,7 @@ enas_commit_dirty(struct enas_repo *repo, const char *path, const char *work,
 	if (dirty)
 		return 1;
 	if (git_repository_index(&index, enas_repo_git(repo)) < 0)
-		return enas_repo_error("cannot read the index");
+		return enas_repo_error(_("cannot read the index"));
 	ie = git_index_get_bypath(index, path, 0);
 	dirty = !ie || !git_oid_equal(&ie->id, &hid);
 	git_index_free(index);

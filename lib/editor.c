@@ -36,7 +36,7 @@ enas_editor_run(const char *file)
 	sigaction(SIGQUIT, &ign, &oquit);
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
-		rc = enas_error_set(ENAS_EIO, "cannot start the editor: %s",
+		rc = enas_error_set(ENAS_EIO, _("cannot start the editor: %s"),
 		    strerror(errno));
 		goto out;
 	}
@@ -48,16 +48,17 @@ enas_editor_run(const char *file)
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
-			rc = enas_error_set(ENAS_EIO, "waiting for the editor: "
-			    "%s", strerror(errno));
+			rc = enas_error_set(ENAS_EIO,
+			    _("waiting for the editor: %s"), strerror(errno));
 			goto out;
 		}
+	/* TRANSLATORS: %.60s is the editor's command */
 	if (WIFSIGNALED(status))
-		rc = enas_error_set(ENAS_EIO, "the editor (%.60s) was killed "
-		    "by signal %d", ed, WTERMSIG(status));
+		rc = enas_error_set(ENAS_EIO, _("the editor (%.60s) was killed "
+		    "by signal %d"), ed, WTERMSIG(status));
 	else if (WEXITSTATUS(status) != 0)
-		rc = enas_error_set(ENAS_EIO, "the editor (%.60s) exited with "
-		    "status %d", ed, WEXITSTATUS(status));
+		rc = enas_error_set(ENAS_EIO, _("the editor (%.60s) exited "
+		    "with status %d"), ed, WEXITSTATUS(status));
 out:
 	sigaction(SIGINT, &oint, NULL);
 	sigaction(SIGQUIT, &oquit, NULL);
@@ -348,11 +349,11 @@ enas_editor_mark(struct enas_buf *out, const char *text, size_t len,
 
 		head.len = 0;
 		lines = 0;
-		if (wrap(&head, l->n == 1 ? _("Not written yet: the error "
-		    "below. Fix it, then save and quit; quit without saving "
-		    "to give up.") : _("Not written yet: the errors below. "
-		    "Fix them, then save and quit; quit without saving to "
-		    "give up."), &lines) < 0)
+		if (wrap(&head, dngettext(ENAS_TEXTDOMAIN, "Not written yet: "
+		    "the error below. Fix it, then save and quit; quit "
+		    "without saving to give up.", "Not written yet: the errors "
+		    "below. Fix them, then save and quit; quit without saving "
+		    "to give up.", (unsigned long)l->n), &lines) < 0)
 			goto out;
 		for (i = 0; i < l->n; i++) {
 			const struct enas_diag *d = &l->d[i];

@@ -12,13 +12,14 @@
 #include <unistd.h>
 
 #include "enas.h"
+#include "i18n.h"
 
 static _Thread_local char last_error[1024];
 
 const char *
 enas_error_last(void)
 {
-	return last_error[0] ? last_error : "no error";
+	return last_error[0] ? last_error : _("no error");
 }
 
 /*
@@ -64,7 +65,7 @@ int
 enas_error_nomem(void)
 {
 	nomem_seen = 1;
-	return enas_error_set(ENAS_ENOMEM, "out of memory");
+	return enas_error_set(ENAS_ENOMEM, _("out of memory"));
 }
 
 int
@@ -285,7 +286,7 @@ enas_buf_printf(struct enas_buf *b, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return enas_error_set(ENAS_EIO, "cannot format a message");
+		return enas_error_set(ENAS_EIO, _("cannot format a message"));
 	if (enas_buf_grow(b, (size_t)n) < 0)
 		return ENAS_ENOMEM;
 	va_start(ap, fmt);
@@ -317,8 +318,8 @@ enas_file_read(struct enas_buf *b, const char *path, size_t max)
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return enas_error_set(ENAS_EDATA,
-			    "%s: is a symbolic link; records are regular files",
-			    path);
+			    _("%s: is a symbolic link; records are regular "
+			    "files"), path);
 		return enas_error_set(ENAS_EIO, "%s: %s", path,
 		    strerror(errno));
 	}
@@ -327,9 +328,10 @@ enas_file_read(struct enas_buf *b, const char *path, size_t max)
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = enas_error_set(ENAS_EDATA, "%s: %s; records are regular "
-		    "files", path, S_ISDIR(st.st_mode) ? "is a directory" :
-		    "is not a regular file");
+		rc = enas_error_set(ENAS_EDATA, S_ISDIR(st.st_mode) ?
+		    _("%s: is a directory; records are regular files") :
+		    _("%s: is not a regular file; records are regular files"),
+		    path);
 		goto out;
 	}
 	if ((rc = enas_buf_grow(b, max < (size_t)st.st_size ? max :

@@ -99,8 +99,8 @@ enas_id_office(char *buf, size_t size, const struct enas_rules *r,
 			code = 0;
 	if (code) {
 		if (strlen(office) >= size || strlen(office) > 16)
-			return enas_error_set(ENAS_EUSAGE, "office code '%s' "
-			    "is too long", office);
+			return enas_error_set(ENAS_EUSAGE, _("office code "
+			    "'%s' is too long"), office);
 		snprintf(buf, size, "%s", office);
 		return 0;
 	}
@@ -118,9 +118,10 @@ enas_id_office(char *buf, size_t size, const struct enas_rules *r,
 		if (n == 0 || !subsequence(alt, n, office))
 			continue;
 		if (found++ || n >= size)
-			return enas_error_set(ENAS_EUSAGE, "site '%s' fits "
+			/* TRANSLATORS: a site, then a rules file */
+			return enas_error_set(ENAS_EUSAGE, _("site '%s' fits "
 			    "several office codes of %s; give the code with "
-			    "--site or git config enas.office", office,
+			    "--site or git config enas.office"), office,
 			    r->file);
 		memcpy(buf, alt, n);
 		buf[n] = '\0';
@@ -128,9 +129,10 @@ enas_id_office(char *buf, size_t size, const struct enas_rules *r,
 	if (found)
 		return 0;
 none:
-	return enas_error_set(ENAS_EUSAGE, "no office code for '%s' in the "
-	    "%s id pattern %s; give the code with --site or git config "
-	    "enas.office", office, r->kind, r->id_src);
+	/* TRANSLATORS: a site, a kind of record, an id pattern */
+	return enas_error_set(ENAS_EUSAGE, _("no office code for '%s' in "
+	    "the %s id pattern %s; give the code with --site or git config "
+	    "enas.office"), office, r->kind, r->id_src);
 }
 
 int
@@ -150,7 +152,7 @@ enas_id_new(char *buf, size_t size, const struct enas_rules *r,
 	prefix[0] = office;
 	prefix[1] = n && r->id_src[n] == '-' ? word : NULL;
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-		return enas_error_set(ENAS_EIO, "no random numbers: %s",
+		return enas_error_set(ENAS_EIO, _("no random numbers: %s"),
 		    strerror(errno));
 	for (i = 0; i < 2; i++) {
 		if (!prefix[i] || year < 0 || year > 9999)
@@ -164,10 +166,15 @@ enas_id_new(char *buf, size_t size, const struct enas_rules *r,
 	}
 	buf[0] = '\0';
 	if (!office && !prefix[1])
-		return enas_error_set(ENAS_EUSAGE, "new %s ids need an office "
-		    "code: git config enas.office CODE, or --site", r->kind);
-	return enas_error_set(ENAS_EUSAGE, "cannot draw a %s id of the form "
-	    "%s-YEAR-XXXXX that matches %s; give one with id=...", r->kind,
+		/* TRANSLATORS: %s is a kind of record; keep CODE */
+		return enas_error_set(ENAS_EUSAGE, _("new %s ids need an "
+		    "office code: git config enas.office CODE, or --site"),
+		    r->kind);
+	/* TRANSLATORS: a kind of record, an office code, an id pattern;
+	   keep YEAR-XXXXX and id=... */
+	return enas_error_set(ENAS_EUSAGE, _("cannot draw a %s id of the "
+	    "form %s-YEAR-XXXXX that matches %s; give one with id=..."),
+	    r->kind,
 	    office ? office : prefix[1], r->id_src);
 }
 
@@ -198,9 +205,10 @@ work_dir_ok(struct finder *f, const char *name)
 		return ENAS_ENOMEM;
 	if (lstat(full.data, &st) == 0)
 		rc = S_ISDIR(st.st_mode) ? 1 : enas_error_set(ENAS_EDATA,
-		    "%s%s: is %s; records live in plain directories",
-		    f->path->data, name, S_ISLNK(st.st_mode) ?
-		    "a symbolic link" : "not a directory");
+		    S_ISLNK(st.st_mode) ? _("%s%s: is a symbolic link; "
+		    "records live in plain directories") : _("%s%s: is not a "
+		    "directory; records live in plain directories"),
+		    f->path->data, name);
 	else if (errno != ENOENT && errno != ENOTDIR)
 		rc = enas_error_set(ENAS_EIO, "%s%s: %s", f->path->data, name,
 		    strerror(errno));
@@ -377,27 +385,27 @@ enas_find(struct enas_buf *path, unsigned *mode, git_oid *oid,
 
 	path->len = 0;
 	if (!enas_id_safe(id) || strchr(r->dir, '/') || r->dir[0] == '.')
-		return enas_error_set(ENAS_EUSAGE, "'%.64s' is not a safe id",
-		    id);
+		return enas_error_set(ENAS_EUSAGE,
+		    _("'%.64s' is not a safe id"), id);
 	if (enas_buf_printf(path, "%s/", ENAS_RECORDS_DIR) < 0)
 		return ENAS_ENOMEM;
 	if (!root) {
 		if (!enas_repo_workdir(repo))
-			return enas_error_set(ENAS_EGIT, "a bare repository "
-			    "has no working tree");
+			return enas_error_set(ENAS_EGIT, _("a bare repository "
+			    "has no working tree"));
 		rc = work_dir_ok(&f, "");
 		if (rc > 0)
 			rc = descend(&f, NULL, r->dir, r->path, 1);
 	} else {
 		rc = git_tree_entry_bypath(&te, root, ENAS_RECORDS_DIR);
 		if (rc < 0 && rc != GIT_ENOTFOUND)
-			rc = enas_repo_error("cannot read the tree");
+			rc = enas_repo_error(_("cannot read the tree"));
 		else if (rc == GIT_ENOTFOUND ||
 		    git_tree_entry_type(te) != GIT_OBJECT_TREE)
 			rc = 0;
 		else if (git_tree_lookup(&tree, enas_repo_git(repo),
 		    git_tree_entry_id(te)) < 0)
-			rc = enas_repo_error("cannot read records/");
+			rc = enas_repo_error(_("cannot read records/"));
 		else
 			rc = descend(&f, tree, r->dir, r->path, 1);
 	}

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "repo.h"
 
 #define HDR 12
@@ -189,7 +190,8 @@ parse_index(struct idx *x, const unsigned char *m, size_t len)
 	int rc;
 
 	if (len < HDR + OIDLEN || memcmp(m, "DIRC", 4) != 0)
-		return enas_error_set(ENAS_EGIT, "the index is not a git index");
+		return enas_error_set(ENAS_EGIT,
+		    _("the index is not a git index"));
 	version = be32(m + 4);
 	n = be32(m + 8);
 	if (version != 2 && version != 3)
@@ -274,8 +276,8 @@ parse_index(struct idx *x, const unsigned char *m, size_t len)
 	}
 	return 0;
 bad:
-	return enas_error_set(ENAS_EGIT, "the index is damaged (see git "
-	    "fsck); enas cannot read it");
+	return enas_error_set(ENAS_EGIT, _("the index is damaged (see git "
+	    "fsck); enas cannot read it"));
 }
 
 /* The first entry at or after path (entries are sorted). */
@@ -327,7 +329,8 @@ diff_dir(struct idx *x, git_tree *tree, char *dir, size_t dlen)
 		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
 			if (git_tree_lookup(&subtree, x->git,
 			    git_tree_entry_id(te)) < 0) {
-				rc = enas_repo_error("cannot read HEAD's tree");
+				rc = enas_repo_error(
+				    _("cannot read HEAD's tree"));
 				break;
 			}
 			rc = diff_dir(x, subtree, dir, dlen + 1 + nlen);
@@ -469,8 +472,8 @@ enas_snapshot_staged(struct enas_snapshot **out, struct enas_delta *d,
 	x.d = d;
 	x.git = enas_repo_git(repo);
 	if (git_repository_is_bare(x.git))
-		return enas_error_set(ENAS_EGIT, "a bare repository has no "
-		    "index");
+		return enas_error_set(ENAS_EGIT, _("a bare repository has no "
+		    "index"));
 	if (env && *env)
 		rc = enas_buf_puts(&path, env);
 	else
@@ -527,13 +530,13 @@ enas_snapshot_staged(struct enas_snapshot **out, struct enas_delta *d,
 	if (git_reference_name_to_id(&id, x.git, "HEAD") < 0 ||
 	    git_commit_lookup(&head, x.git, &id) < 0 ||
 	    git_commit_tree(&root, head) < 0) {
-		rc = enas_repo_error("cannot read HEAD");
+		rc = enas_repo_error(_("cannot read HEAD"));
 		goto out;
 	}
 	rc = git_tree_entry_bypath(&te, root, ENAS_RECORDS_DIR);
 	if (rc == 0 && git_tree_entry_type(te) == GIT_OBJECT_TREE &&
 	    git_tree_lookup(&records, x.git, git_tree_entry_id(te)) < 0) {
-		rc = enas_repo_error("cannot read HEAD's records/");
+		rc = enas_repo_error(_("cannot read HEAD's records/"));
 		goto out;
 	}
 	strcpy(dir, ENAS_RECORDS_DIR);

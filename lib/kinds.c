@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "find.h"
+#include "i18n.h"
 #include "kinds.h"
 
 struct enas_kinds {
@@ -75,7 +76,9 @@ load_one(struct enas_kinds *k, const struct enas_snapshot *s,
 	if (strcmp(enas_id_of_path(want, sizeof(want), e->path), r->kind) != 0)
 		enas_diag_report(enas_diag_counting, &k->count, name->data, 1,
 		    1, ENAS_ERROR, "kind", NULL,
-		    "'%s' differs from the file name %s.yaml", r->kind, want);
+		    /* TRANSLATORS: a kind, then a file name */
+		    _("'%s' differs from the file name %s.yaml"), r->kind,
+		    want);
 	k->rules[k->n++] = r;
 	return 0;
 }
@@ -93,7 +96,9 @@ check_set(struct enas_kinds *k)
 			if (strcmp(k->rules[j]->dir, r->dir) == 0)
 				enas_diag_report(enas_diag_counting, &k->count,
 				    r->file, 1, 1, ENAS_ERROR, "dir", NULL,
-				    "'%s' is also the directory of %s",
+				    /* TRANSLATORS: a directory, a rules
+				       file */
+				    _("'%s' is also the directory of %s"),
 				    r->dir, k->rules[j]->file);
 		for (j = 0; j < r->nfields; j++)
 			if (r->fields[j].ref &&
@@ -103,7 +108,8 @@ check_set(struct enas_kinds *k)
 				    r->file, r->fields[j].line,
 				    r->fields[j].col, ENAS_ERROR,
 				    r->fields[j].path, NULL,
-				    "ref: there are no rules for a kind '%s'",
+				    _("ref: there are no rules for a kind "
+				    "'%s'"),
 				    r->fields[j].ref);
 	}
 }
@@ -139,8 +145,9 @@ enas_kinds_load(struct enas_kinds **out, const struct enas_snapshot *snap,
 	if (!k->n && !k->broken.len)
 		enas_diag_report(enas_diag_counting, &k->count, ENAS_RULES_DIR,
 		    0, 0, ENAS_ERROR, NULL, NULL,
-		    "no rules in %s%s: this is not a records "
-		    "repository (run 'enas init')", snap->prefix,
+		    /* TRANSLATORS: a directory, e.g. records/rules/ */
+		    _("no rules in %s%s: this is not a records "
+		    "repository (run 'enas init')"), snap->prefix,
 		    ENAS_RULES_DIR);
 	check_set(k);
 out:

@@ -859,7 +859,7 @@ enas_layout_check_tree(git_repository *repo, const git_oid *tree,
 	int rc;
 
 	if (git_repository_odb(&w.odb, repo) < 0)
-		return enas_repo_error("cannot read the object database");
+		return enas_repo_error(_("cannot read the object database"));
 	if ((rc = enas_buf_puts(&w.path, "")) == 0)
 		rc = walk_tree(&w, tree, base, &root, 0);
 	git_odb_free(w.odb);

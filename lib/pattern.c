@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "pattern.h"
 
 /*
@@ -50,8 +51,8 @@ enas_pattern_compile(struct enas_pattern **out, const char *src,
 	*out = NULL;
 	*erroff = 0;
 	if (len > ENAS_PATTERN_MAX) {
-		snprintf(buf, size, "pattern is %zu bytes, longer than the "
-		    "%d-byte limit", len, ENAS_PATTERN_MAX);
+		snprintf(buf, size, _("pattern is %zu bytes, longer than the "
+		    "%d-byte limit"), len, ENAS_PATTERN_MAX);
 		return ENAS_EDATA;
 	}
 	/*
@@ -61,8 +62,8 @@ enas_pattern_compile(struct enas_pattern **out, const char *src,
 	 * needs, and saying so is clearer than silently capping it.
 	 */
 	if (memmem(src, len, "(*LIMIT_", 8) || memmem(src, len, "(*NO_", 5)) {
-		snprintf(buf, size, "pattern options (*LIMIT_…) and (*NO_…) "
-		    "are not allowed");
+		snprintf(buf, size, "%s", _("pattern options (*LIMIT_…) and "
+		    "(*NO_…) are not allowed"));
 		*erroff = (size_t)((const char *)memmem(src, len, "(*", 2) -
 		    src);
 		return ENAS_EDATA;
@@ -154,12 +155,13 @@ enas_pattern_match(const struct enas_pattern *p, const char *subject,
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
 	    rc == PCRE2_ERROR_RECURSELOOP)
-		return enas_error_set(ENAS_EDATA, "hit the matching limit "
-		    "(the pattern backtracks too much)");
+		return enas_error_set(ENAS_EDATA, _("hit the matching limit "
+		    "(the pattern backtracks too much)"));
 	if (rc == PCRE2_ERROR_NOMEMORY)
 		return enas_error_nomem();
 	if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
-		return enas_error_set(ENAS_EDATA, "value is not valid UTF-8");
-	return enas_error_set(ENAS_EDATA, "pattern match failed (PCRE2 "
-	    "error %d)", rc);
+		return enas_error_set(ENAS_EDATA,
+		    _("value is not valid UTF-8"));
+	return enas_error_set(ENAS_EDATA, _("pattern match failed (PCRE2 "
+	    "error %d)"), rc);
 }

@@ -1034,7 +1034,7 @@ syntax_error(struct parse *p, const yaml_parser_t *yp, const char *buf,
 	else
 		m = yp->problem_mark;
 	yaml_report(p, &m, _("syntax error: %s%s%s"),
-	    yp->problem ? yp->problem : "unknown problem",
+	    yp->problem ? yp->problem : _("unknown problem"),
 	    yp->context ? " " : "", yp->context ? yp->context : "");
 	return ENAS_EDATA;
 }
@@ -1128,7 +1128,8 @@ enas_record_parse(struct enas_record **out, const char *buf, size_t len,
 	*out = NULL;
 	if (!buf) {
 		if (len)
-			return enas_error_set(ENAS_EUSAGE, "no buffer to parse");
+			return enas_error_set(ENAS_EUSAGE,
+			    _("no buffer to parse"));
 		buf = "";
 	}
 	if (!file)

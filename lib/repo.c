@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gitalloc.h"
+#include "i18n.h"
 #include "repo.h"
 
 struct enas_repo {
@@ -23,10 +24,11 @@ enas_repo_error(const char *what)
 	const git_error *e;
 
 	if (enas_alloc_failed())
-		return enas_error_set(ENAS_ENOMEM, "%s: out of memory", what);
+		return enas_error_set(ENAS_ENOMEM, _("%s: out of memory"),
+		    what);
 	e = git_error_last();
 	return enas_error_set(ENAS_EGIT, "%s: %s", what,
-	    e && e->message ? e->message : "unknown libgit2 error");
+	    e && e->message ? e->message : _("unknown libgit2 error"));
 }
 
 int
@@ -43,7 +45,7 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	if (enas_gitalloc_install() < 0 || git_libgit2_init() < 0) {
 		enas_gitalloc_spare(0);
 		free(r);
-		return enas_error_set(ENAS_EGIT, "cannot start libgit2");
+		return enas_error_set(ENAS_EGIT, _("cannot start libgit2"));
 	}
 	if (flags & ENAS_REPO_FROM_ENV)
 		rc = git_repository_open_ext(&r->git, NULL,
@@ -54,10 +56,17 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	(void)git_error_last();	/* its thread state, while we spare it */
 	enas_gitalloc_spare(0);
 	if (rc < 0) {
-		rc = rc == GIT_ENOTFOUND ? enas_error_set(ENAS_EGIT, "not in a "
-		    "git repository (%s); run 'enas init' or cd into one",
-		    dir ? dir : "or any parent") :
-		    enas_repo_error("cannot open the repository");
+		if (rc != GIT_ENOTFOUND)
+			rc = enas_repo_error(_("cannot open the repository"));
+		else if (dir)
+			/* TRANSLATORS: %s is a directory */
+			rc = enas_error_set(ENAS_EGIT, _("not in a git "
+			    "repository (%s); run 'enas init' or cd into one"),
+			    dir);
+		else
+			rc = enas_error_set(ENAS_EGIT, _("not in a git "
+			    "repository (or any parent); run 'enas init' or cd "
+			    "into one"));
 		enas_repo_free(r);
 		return rc;
 	}
@@ -67,9 +76,9 @@ enas_repo_open(struct enas_repo **out, const char *dir, unsigned flags)
 	 */
 	if (git_repository_is_shallow(r->git) == 1) {
 		enas_repo_free(r);
-		return enas_error_set(ENAS_EGIT, "shallow clone: its history "
-		    "is incomplete, which enas cannot work with; run 'git fetch "
-		    "--unshallow'");
+		return enas_error_set(ENAS_EGIT, _("shallow clone: its "
+		    "history is incomplete, which enas cannot work with; run "
+		    "'git fetch --unshallow'"));
 	}
 	*out = r;
 	return 0;
@@ -198,8 +207,9 @@ records_dir_ok(const char *top)
 	rc = lstat(full.data, &st);
 	enas_buf_free(&full);
 	if (rc == 0 && S_ISLNK(st.st_mode))
-		return enas_error_set(ENAS_EGIT, "%s is a symbolic link; %s/ "
-		    "must be a directory of the repository", ENAS_RECORDS_DIR,
+		/* TRANSLATORS: %s is "records", twice */
+		return enas_error_set(ENAS_EGIT, _("%s is a symbolic link; %s/ "
+		    "must be a directory of the repository"), ENAS_RECORDS_DIR,
 		    ENAS_RECORDS_DIR);
 	return 0;
 }
@@ -298,9 +308,9 @@ snapshot_tree(struct enas_snapshot *s, git_tree *tree, const char *under)
 		goto out;
 	}
 	if (rc < 0 || git_tree_entry_type(te) != GIT_OBJECT_TREE) {
-		rc = rc < 0 ? enas_repo_error("cannot read the tree") :
-		    enas_error_set(ENAS_EGIT, "%s is not a directory in the "
-		    "commit", under);
+		rc = rc < 0 ? enas_repo_error(_("cannot read the tree")) :
+		    enas_error_set(ENAS_EGIT, _("%s is not a directory in the "
+		    "commit"), under);
 		goto out;
 	}
 	if (git_tree_lookup(&sub, git_tree_owner(tree),
@@ -309,7 +319,8 @@ snapshot_tree(struct enas_snapshot *s, git_tree *tree, const char *under)
 		goto out;
 	}
 	if (git_tree_walk(sub, GIT_TREEWALK_PRE, tree_cb, &tw) < 0)
-		rc = tw.rc < 0 ? tw.rc : enas_repo_error("cannot walk the tree");
+		rc = tw.rc < 0 ? tw.rc :
+		    enas_repo_error(_("cannot walk the tree"));
 out:
 	enas_buf_free(&tw.path);
 	git_tree_free(sub);
@@ -328,9 +339,9 @@ snapshot_index(struct enas_snapshot *s, const char *under)
 	int rc = 0, stage;
 
 	if (git_repository_index(&index, s->repo->git) < 0)
-		return enas_repo_error("cannot read the index");
+		return enas_repo_error(_("cannot read the index"));
 	if (git_index_read(index, 0) < 0) {
-		rc = enas_repo_error("cannot read the index");
+		rc = enas_repo_error(_("cannot read the index"));
 		goto out;
 	}
 	n = git_index_entrycount(index);
@@ -394,7 +405,7 @@ snapshot_commit(struct enas_snapshot **out, struct enas_repo *repo,
 	}
 	if (git_commit_lookup(&commit, repo->git, id) < 0 ||
 	    git_commit_tree(&tree, commit) < 0) {
-		rc = enas_repo_error("cannot read the commit");
+		rc = enas_repo_error(_("cannot read the commit"));
 		goto fail;
 	}
 	git_oid_cpy(&s->tree, git_tree_id(tree));
@@ -435,7 +446,7 @@ enas_snapshot_tree(struct enas_snapshot **out, struct enas_repo *repo,
 	git_oid_cpy(&s->tree, id);
 	s->has_tree = 1;
 	if (git_tree_lookup(&tree, repo->git, id) < 0)
-		rc = enas_repo_error("cannot read the tree");
+		rc = enas_repo_error(_("cannot read the tree"));
 	else
 		rc = snapshot_tree(s, tree, ENAS_RECORDS_DIR);
 	git_tree_free(tree);
@@ -463,19 +474,19 @@ enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
 	*out = NULL;
 	if (source == ENAS_COMMIT) {
 		if (!rev && git_repository_head_unborn(repo->git) == 1)
-			return enas_error_set(ENAS_EGIT, "the repository has no "
-			    "commits yet");
+			return enas_error_set(ENAS_EGIT, _("the repository has "
+			    "no commits yet"));
 		if (git_revparse_single(&obj, repo->git, rev ? rev : "HEAD") < 0)
 			return enas_alloc_failed() ? enas_repo_error(rev ?
-			    rev : "HEAD") : enas_error_set(ENAS_EGIT, "'%s' "
-			    "names no commit in this repository", rev ? rev :
+			    rev : "HEAD") : enas_error_set(ENAS_EGIT, _("'%s' "
+			    "names no commit in this repository"), rev ? rev :
 			    "HEAD");
 		rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 		git_object_free(obj);
 		if (rc < 0)
 			return enas_alloc_failed() ? enas_repo_error(rev ?
-			    rev : "HEAD") : enas_error_set(ENAS_EGIT, "'%s' is "
-			    "not a commit", rev ? rev : "HEAD");
+			    rev : "HEAD") : enas_error_set(ENAS_EGIT,
+			    _("'%s' is not a commit"), rev ? rev : "HEAD");
 		git_oid_cpy(&id, git_object_id(peeled));
 		git_object_free(peeled);
 		return snapshot_commit(out, repo, &id, under);
@@ -485,8 +496,8 @@ enas_snapshot_under(struct enas_snapshot **out, struct enas_repo *repo,
 	if (source == ENAS_INDEX)
 		rc = snapshot_index(s, under);
 	else if (!enas_repo_workdir(repo))
-		rc = enas_error_set(ENAS_EGIT, "a bare repository has no "
-		    "working tree; use -r REV");
+		rc = enas_error_set(ENAS_EGIT, _("a bare repository has no "
+		    "working tree; use -r REV"));
 	else if ((rc = records_dir_ok(enas_repo_workdir(repo))) == 0 &&
 	    (rc = enas_buf_puts(&rel, under)) == 0 &&
 	    (rc = walk_dir(s, &cap, enas_repo_workdir(repo), &rel)) == 0 &&
@@ -555,14 +566,14 @@ enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
 
 	b->len = 0;
 	if (e->mode == GIT_FILEMODE_LINK)
-		return enas_error_set(ENAS_EDATA, "is a symbolic link; records "
-		    "are regular files");
+		return enas_error_set(ENAS_EDATA, _("is a symbolic link; "
+		    "records are regular files"));
 	if (e->mode == GIT_FILEMODE_COMMIT)
-		return enas_error_set(ENAS_EDATA, "is a submodule; records are "
-		    "regular files");
+		return enas_error_set(ENAS_EDATA, _("is a submodule; records "
+		    "are regular files"));
 	if (e->mode != GIT_FILEMODE_BLOB &&
 	    e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-		return enas_error_set(ENAS_EDATA, "is not a regular file");
+		return enas_error_set(ENAS_EDATA, _("is not a regular file"));
 	if (s->source == ENAS_WORKTREE) {
 		if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(s->repo),
 		    e->path) < 0)
@@ -570,7 +581,7 @@ enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
 		rc = enas_file_read(b, full.data, max);
 		enas_buf_free(&full);
 		if (rc == ENAS_EDATA)
-			enas_error_set(rc, "is not a regular file");
+			enas_error_set(rc, _("is not a regular file"));
 		return rc;
 	}
 	if (git_blob_lookup(&blob, s->repo->git, &e->oid) < 0) {
@@ -580,9 +591,12 @@ enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
 			return enas_repo_error(e->path);
 		ge = git_error_last();
 		git_oid_tostr(hex, sizeof(hex), &e->oid);
-		return enas_error_set(ENAS_EGIT, "%s%s: cannot read object %s: "
-		    "%s; the repository is damaged (see git fsck)", s->prefix,
-		    e->path, hex, ge && ge->message ? ge->message : "unknown");
+		/* TRANSLATORS: a directory and a file, an object id, then
+		   libgit2's message */
+		return enas_error_set(ENAS_EGIT, _("%s%s: cannot read object "
+		    "%s: %s; the repository is damaged (see git fsck)"),
+		    s->prefix, e->path, hex, ge && ge->message ? ge->message :
+		    _("unknown"));
 	}
 	rc = enas_buf_add(b, git_blob_rawcontent(blob),
 	    (size_t)git_blob_rawsize(blob));

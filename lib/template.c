@@ -27,7 +27,9 @@ undeclared(const struct enas_rules *r, const char *path)
 
 	if (enas_suggest_field(&why, r, path) < 0)
 		return ENAS_ENOMEM;
-	rc = enas_error_set(ENAS_EUSAGE, "%.64s: field not declared in %s%s",
+	/* TRANSLATORS: a field, the rules file, then an explanation that
+	   starts with "; " or is empty */
+	rc = enas_error_set(ENAS_EUSAGE, _("%.64s: field not declared in %s%s"),
 	    path, r->file, why.data ? why.data : "");
 	enas_buf_free(&why);
 	return rc;
@@ -43,26 +45,28 @@ enas_template_check(const struct enas_rules *r,
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(set[i].path, "id") == 0)
-			return enas_error_set(ENAS_EUSAGE, "id: a new record's "
-			    "id is drawn, not set");
+			return enas_error_set(ENAS_EUSAGE,
+			    _("id: a new record's id is drawn, not set"));
 		if (!(f = enas_rules_field(r, set[i].path)))
 			return undeclared(r, set[i].path);
 		if (strchr(set[i].path, '['))
-			return enas_error_set(ENAS_EUSAGE, "%s: a field inside "
-			    "a list of items is filled in the editor",
+			/* TRANSLATORS: %s is a field */
+			return enas_error_set(ENAS_EUSAGE, _("%s: a field "
+			    "inside a list of items is filled in the editor"),
 			    set[i].path);
 		if (f->type == ENAS_MAPPING || f->type == ENAS_ITEMS)
-			return enas_error_set(ENAS_EUSAGE, "%s: holds other "
-			    "fields; set those (%s.FIELD=VALUE)", set[i].path,
+			/* TRANSLATORS: a field, twice; keep FIELD=VALUE */
+			return enas_error_set(ENAS_EUSAGE, _("%s: holds other "
+			    "fields; set those (%s.FIELD=VALUE)"), set[i].path,
 			    set[i].path);
 		for (j = 0; j < i; j++)
 			if (strcmp(set[j].path, set[i].path) == 0)
-				return enas_error_set(ENAS_EUSAGE, "%s: set "
-				    "twice", set[i].path);
+				return enas_error_set(ENAS_EUSAGE, _("%s: set "
+				    "twice"), set[i].path);
 		for (v = (const unsigned char *)set[i].value; *v; v++)
 			if (*v < 0x20 || *v == 0x7f)
-				return enas_error_set(ENAS_EUSAGE, "%s: the "
-				    "value holds a control character",
+				return enas_error_set(ENAS_EUSAGE, _("%s: the "
+				    "value holds a control character"),
 				    set[i].path);
 	}
 	return 0;
@@ -116,23 +120,38 @@ comment(struct enas_buf *b, int indent, const char *lead, const char *text)
 	return enas_buf_puts(b, "\n");
 }
 
+/*
+ * ", " and a bound in words into b; fmt is a translated phrase with one
+ * %s, the bound: today, a field or a number.
+ */
 static int
 bound_text(struct enas_buf *b, const struct enas_field *f,
-    const struct enas_bound *bd, const char *word)
+    const struct enas_bound *bd, const char *fmt)
 {
-	char date[11];
+	char num[32];
+	const char *v = num;
 
 	if (!bd->set)
 		return 0;
 	if (bd->today)
-		return enas_buf_printf(b, ", %s today", word);
-	if (bd->field)
-		return enas_buf_printf(b, ", %s %s", word, bd->field);
-	if (f->type == ENAS_DATE) {
-		enas_date_format(date, bd->num);
-		return enas_buf_printf(b, ", %s %s", word, date);
-	}
-	return enas_buf_printf(b, ", %s %lld", word, bd->num);
+		/* TRANSLATORS: a bound, as in "not after today" */
+		v = _("today");
+	else if (bd->field)
+		v = bd->field;
+	else if (f->type == ENAS_DATE)
+		enas_date_format(num, bd->num);
+	else
+		snprintf(num, sizeof(num), "%lld", bd->num);
+	if (enas_buf_puts(b, ", ") < 0)
+		return ENAS_ENOMEM;
+	return enas_buf_printf(b, fmt, v);
+}
+
+/* "; " into b, when b already says something. */
+static int
+sep(struct enas_buf *b)
+{
+	return b->len ? enas_buf_puts(b, "; ") : 0;
 }
 
 /* The ids listed for a ref field of kind: when there are few enough. */
@@ -162,52 +181,62 @@ hint(struct enas_buf *b, const struct enas_field *f,
 		b->data[0] = '\0';
 	switch (f->type) {
 	case ENAS_INT:
-		rc = enas_buf_puts(b, "a whole number");
+		rc = enas_buf_puts(b, _("a whole number"));
+		/* TRANSLATORS: %s is a number or a field */
 		if (rc == 0)
-			rc = bound_text(b, f, &f->min, "at least");
+			rc = bound_text(b, f, &f->min, _("at least %s"));
+		/* TRANSLATORS: %s is a number or a field */
 		if (rc == 0)
-			rc = bound_text(b, f, &f->max, "at most");
+			rc = bound_text(b, f, &f->max, _("at most %s"));
 		break;
 	case ENAS_DATE:
-		rc = enas_buf_puts(b, "a date, YYYY-MM-DD");
+		rc = enas_buf_puts(b, _("a date, YYYY-MM-DD"));
+		/* TRANSLATORS: %s is a date, a field or "today" */
 		if (rc == 0)
-			rc = bound_text(b, f, &f->min, "not before");
+			rc = bound_text(b, f, &f->min, _("not before %s"));
+		/* TRANSLATORS: %s is a date, a field or "today" */
 		if (rc == 0)
-			rc = bound_text(b, f, &f->max, "not after");
+			rc = bound_text(b, f, &f->max, _("not after %s"));
 		break;
 	case ENAS_BOOL:
 		rc = enas_buf_puts(b, _("true for yes, false for no"));
 		break;
 	case ENAS_LIST:
-		rc = enas_buf_puts(b, f->nenums ? "a list, [a, b], of:" :
-		    "a list, [a, b]");
+		/* TRANSLATORS: the allowed values follow, after a space */
+		rc = enas_buf_puts(b, f->nenums ? _("a list, [a, b], of:") :
+		    _("a list, [a, b]"));
 		break;
 	default:
 		if (f->nenums)
-			rc = enas_buf_puts(b, "one of:");
+			/* TRANSLATORS: the allowed values follow */
+			rc = enas_buf_puts(b, _("one of:"));
 		break;
 	}
 	for (i = 0; rc == 0 && i < f->nenums; i++)
 		rc = enas_buf_printf(b, "%s%s", i ? ", " : " ", f->enums[i]);
 	if (rc == 0 && f->ref && (ids = refs_of(refs, f->ref))) {
-		rc = enas_buf_printf(b, _("%sthe id of a %s record, one of:"),
-		    b->len ? "; " : "", f->ref);
+		/* TRANSLATORS: %s is a kind of record; the ids follow */
+		if ((rc = sep(b)) == 0)
+			rc = enas_buf_printf(b,
+			    _("the id of a %s record, one of:"), f->ref);
 		for (i = 0; rc == 0 && i < ids->n; i++)
 			rc = enas_buf_printf(b, "%s%s", i ? ", " : " ",
 			    ids->ids[i]);
-	} else if (rc == 0 && f->ref)
-		rc = enas_buf_printf(b, "%sthe id of a %s record",
-		    b->len ? "; " : "", f->ref);
+	} else if (rc == 0 && f->ref && (rc = sep(b)) == 0)
+		/* TRANSLATORS: %s is a kind of record (case, session...) */
+		rc = enas_buf_printf(b, _("the id of a %s record"), f->ref);
 	/* the pattern, unless the rule says in words what it wants */
-	if (rc == 0 && f->match_src && !f->message)
-		rc = enas_buf_printf(b, "%smatching %s", b->len ? "; " : "",
-		    f->match_src);
-	if (rc == 0 && f->required_if_src)
-		rc = enas_buf_printf(b, "%srequired when %s",
-		    b->len ? "; " : "", f->required_if_src);
-	if (rc == 0 && f->forbidden_if_src)
-		rc = enas_buf_printf(b, "%sabsent when %s",
-		    b->len ? "; " : "", f->forbidden_if_src);
+	/* TRANSLATORS: %s is a regular expression */
+	if (rc == 0 && f->match_src && !f->message && (rc = sep(b)) == 0)
+		rc = enas_buf_printf(b, _("matching %s"), f->match_src);
+	/* TRANSLATORS: %s is a condition, as in "age < 18" */
+	if (rc == 0 && f->required_if_src && (rc = sep(b)) == 0)
+		rc = enas_buf_printf(b, _("required when %s"),
+		    f->required_if_src);
+	/* TRANSLATORS: %s is a condition, as in "age < 18" */
+	if (rc == 0 && f->forbidden_if_src && (rc = sep(b)) == 0)
+		rc = enas_buf_printf(b, _("absent when %s"),
+		    f->forbidden_if_src);
 	if (rc == 0 && f->message)
 		rc = enas_buf_printf(b, "%s%s", b->len ? " -- " : "",
 		    f->message);
@@ -295,18 +324,20 @@ emit_items(struct enas_buf *b, const struct enas_rules *r,
 	    enas_buf_printf(&prefix, "%s[].", f->path) < 0)
 		goto out;
 	n = children(r, prefix.data, list);
-	if (enas_buf_printf(&line, "%s: a list; for each item, copy the "
-	    "lines below it without their '#' and fill them in%s%s", key,
-	    f->message ? " -- " : "", f->message ? f->message : "") < 0 ||
+	if (enas_buf_printf(&line, "%s: %s%s%s", key, _("a list; for each "
+	    "item, copy the lines below it without their '#' and fill them "
+	    "in"), f->message ? " -- " : "",
+	    f->message ? f->message : "") < 0 ||
 	    comment(b, indent, "", line.data) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if (hint(h, list[i], refs) < 0)
 			goto out;
 		line.len = 0;
-		if (enas_buf_printf(&line, "%s: %s%s", list[i]->path +
-		    prefix.len, list[i]->required ? "required; " : "",
-		    h->len ? h->data : "text") < 0 ||
+		/* TRANSLATORS: a field, then what it takes in words */
+		if (enas_buf_printf(&line, list[i]->required ?
+		    _("%s: required; %s") : "%s: %s", list[i]->path +
+		    prefix.len, h->len ? h->data : _("text")) < 0 ||
 		    comment(b, indent, "  ", line.data) < 0)
 			goto out;
 	}
@@ -401,8 +432,10 @@ emit_level(struct enas_buf *b, const struct enas_rules *r, const char *prefix,
 			    (top && strcmp(list[i]->path, "id") == 0))
 				continue;
 			if (top && !said) {
-				rc = enas_buf_puts(b, pass ? "\n# Required.\n" :
-				    "\n# Optional: fill in what you know.\n");
+				/* TRANSLATORS: template comments: one line */
+				rc = enas_buf_printf(b, "\n# %s\n", pass ?
+				    _("Required.") :
+				    _("Optional: fill in what you know."));
 				said = 1;
 			}
 			if (rc == 0)
@@ -419,9 +452,11 @@ enas_template(struct enas_buf *b, const struct enas_rules *r, const char *id,
     const struct enas_setting *set, size_t n,
     const struct enas_template_refs *refs)
 {
-	if (enas_buf_printf(b, "# A new %s.  Lines that start with # and "
-	    "fields left empty are\n# dropped when you save and quit.\nid: "
-	    "%s\n", r->kind, id) < 0)
+	/* TRANSLATORS: the head of a new record's template: %s is its
+	   kind; every line must start with "# " and end with a newline */
+	if (enas_buf_printf(b, _("# A new %s.  Lines that start with # and "
+	    "fields left empty are\n# dropped when you save and quit.\n"),
+	    r->kind) < 0 || enas_buf_printf(b, "id: %s\n", id) < 0)
 		return ENAS_ENOMEM;
 	return emit_level(b, r, "", 0, set, n, 1, refs);
 }
@@ -725,6 +760,8 @@ enas_template_annotate(struct enas_buf *out, const struct enas_rules *r,
 	int i, rc = ENAS_ENOMEM;
 
 	out->len = 0;
+	/* TRANSLATORS: %s %s are a kind of record and its id; every line
+	   must start with "# " and end with a newline */
 	if (enas_buf_printf(out, _("# Editing %s %s.  Lines that start with # "
 	    "are never written;\n# quit without saving to leave the record "
 	    "as it is.\n"), r->kind, id) < 0)

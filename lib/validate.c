@@ -79,7 +79,8 @@ bound_value(struct walk *w, const struct enas_field *f,
 		return 0;
 	if (b->today) {
 		*out = w->today;
-		*name = "today";
+		/* TRANSLATORS: a bound named in parentheses after a date */
+		*name = _("today");
 		return 1;
 	}
 	if (!b->field) {
@@ -112,26 +113,44 @@ check_bounds(struct walk *w, const struct enas_field *f, const char *path,
 			enas_date_format(bb, b);
 		else
 			snprintf(bb, sizeof(bb), "%lld", b);
-		if (name)
-			report(w, f, path, n->line, n->col, "%s is %s %s (%s)",
-			    vb, f->type == ENAS_DATE ? "before" : "below",
-			    name, bb);
+		if (name && f->type == ENAS_DATE)
+			/* TRANSLATORS: a date, the field or "today" it must
+			   not precede, and that field's date */
+			report(w, f, path, n->line, n->col,
+			    _("%s is before %s (%s)"), vb, name, bb);
+		else if (name)
+			/* TRANSLATORS: a number, the field it must not be
+			   below, and that field's value */
+			report(w, f, path, n->line, n->col,
+			    _("%s is below %s (%s)"), vb, name, bb);
+		else if (f->type == ENAS_DATE)
+			report(w, f, path, n->line, n->col,
+			    _("%s is before %s"), vb, bb);
 		else
-			report(w, f, path, n->line, n->col, "%s is %s %s", vb,
-			    f->type == ENAS_DATE ? "before" : "below", bb);
+			report(w, f, path, n->line, n->col,
+			    _("%s is below %s"), vb, bb);
 	}
 	if (bound_value(w, f, &f->max, &b, &name) && v > b) {
 		if (f->type == ENAS_DATE)
 			enas_date_format(bb, b);
 		else
 			snprintf(bb, sizeof(bb), "%lld", b);
-		if (name)
-			report(w, f, path, n->line, n->col, "%s is %s %s (%s)",
-			    vb, f->type == ENAS_DATE ? "after" : "above", name,
-			    bb);
+		if (name && f->type == ENAS_DATE)
+			/* TRANSLATORS: a date, the field or "today" it must
+			   not follow, and that field's date */
+			report(w, f, path, n->line, n->col,
+			    _("%s is after %s (%s)"), vb, name, bb);
+		else if (name)
+			/* TRANSLATORS: a number, the field it must not be
+			   above, and that field's value */
+			report(w, f, path, n->line, n->col,
+			    _("%s is above %s (%s)"), vb, name, bb);
+		else if (f->type == ENAS_DATE)
+			report(w, f, path, n->line, n->col,
+			    _("%s is after %s"), vb, bb);
 		else
-			report(w, f, path, n->line, n->col, "%s is %s %s", vb,
-			    f->type == ENAS_DATE ? "after" : "above", bb);
+			report(w, f, path, n->line, n->col,
+			    _("%s is above %s"), vb, bb);
 	}
 }
 
@@ -146,21 +165,27 @@ check_patterns(struct walk *w, const struct enas_field *f, const char *path,
 	if (fp->match) {
 		rc = enas_pattern_match(fp->match, n->value, n->len);
 		if (rc == 0)
-			report(w, f, path, n->line, n->col, "'%s' does not "
-			    "match %s", shown(n, vb, sizeof(vb)), f->match_src);
+			/* TRANSLATORS: a value and the pattern it must match */
+			report(w, f, path, n->line, n->col, _("'%s' does not "
+			    "match %s"), shown(n, vb, sizeof(vb)),
+			    f->match_src);
 		else if (rc < 0)
-			report(w, NULL, path, n->line, n->col, "rule match "
-			    "'%s' %s; fix the rule in %s", f->match_src,
+			/* TRANSLATORS: the pattern, what is wrong with it,
+			   and the rules file */
+			report(w, NULL, path, n->line, n->col, _("rule match "
+			    "'%s' %s; fix the rule in %s"), f->match_src,
 			    enas_error_last(), w->r->file);
 	}
 	if (fp->deny) {
 		rc = enas_pattern_match(fp->deny, n->value, n->len);
 		if (rc == 1)
-			report(w, f, path, n->line, n->col, "the value matches "
-			    "the forbidden pattern %s", f->deny_src);
+			report(w, f, path, n->line, n->col, _("the value "
+			    "matches the forbidden pattern %s"), f->deny_src);
 		else if (rc < 0)
-			report(w, NULL, path, n->line, n->col, "rule deny "
-			    "'%s' %s; fix the rule in %s", f->deny_src,
+			/* TRANSLATORS: the pattern, what is wrong with it,
+			   and the rules file */
+			report(w, NULL, path, n->line, n->col, _("rule deny "
+			    "'%s' %s; fix the rule in %s"), f->deny_src,
 			    enas_error_last(), w->r->file);
 	}
 }
@@ -184,12 +209,13 @@ check_enum(struct walk *w, const struct enas_field *f, const char *path,
 		    enas_buf_puts(&list, f->enums[i]) < 0)
 			break;
 	near = enas_suggest(n->value, n->len, f->enums, f->nenums);
+	/* TRANSLATORS: the value, the allowed values, the nearest one */
 	if (near)
 		report(w, f, path, n->line, n->col, _("'%s' is not one of: %s; "
 		    "did you mean %s?"), shown(n, vb, sizeof(vb)),
 		    list.data ? list.data : "", near);
 	else
-		report(w, f, path, n->line, n->col, "'%s' is not one of: %s",
+		report(w, f, path, n->line, n->col, _("'%s' is not one of: %s"),
 		    shown(n, vb, sizeof(vb)), list.data ? list.data : "");
 	enas_buf_free(&list);
 }
@@ -207,16 +233,16 @@ check_value(struct walk *w, const struct enas_field *f, const char *path,
 	switch (type) {
 	case ENAS_INT:
 		if (enas_int_parse(&v, n->value, n->len) < 0) {
-			report(w, f, path, n->line, n->col, "'%s' is not a "
-			    "whole number", shown(n, vb, sizeof(vb)));
+			report(w, f, path, n->line, n->col, _("'%s' is not a "
+			    "whole number"), shown(n, vb, sizeof(vb)));
 			return;
 		}
 		check_bounds(w, f, path, n, v);
 		break;
 	case ENAS_DATE:
 		if ((v = enas_date_parse(n->value, n->len)) < 0) {
-			report(w, f, path, n->line, n->col, "'%s' is not a "
-			    "date (YYYY-MM-DD, one that exists)",
+			report(w, f, path, n->line, n->col, _("'%s' is not a "
+			    "date (YYYY-MM-DD, one that exists)"),
 			    shown(n, vb, sizeof(vb)));
 			return;
 		}
@@ -250,8 +276,10 @@ undeclared(struct walk *w, const char *path, const struct enas_node *n)
 
 	if (enas_suggest_field(&why, w->r, path) < 0)
 		w->status = ENAS_ENOMEM;
-	report(w, NULL, path, n->key_line, n->key_col, "field not declared "
-	    "in %s%s", w->r->file, why.data ? why.data : "");
+	/* TRANSLATORS: the rules file, then an explanation that starts
+	   with "; " or is empty */
+	report(w, NULL, path, n->key_line, n->key_col, _("field not declared "
+	    "in %s%s"), w->r->file, why.data ? why.data : "");
 	enas_buf_free(&why);
 }
 
@@ -264,8 +292,8 @@ walk_member(struct walk *w, const struct enas_node *n, char *path,
 	size_t klen = strlen(n->key), len;
 
 	if (plen + klen + 4 >= PATH_MAX_LEN) {
-		report(w, NULL, n->key, n->key_line, n->key_col, "field not "
-		    "declared in %s", w->r->file);
+		report(w, NULL, n->key, n->key_line, n->key_col, _("field not "
+		    "declared in %s"), w->r->file);
 		return;
 	}
 	len = plen;
@@ -282,14 +310,15 @@ walk_member(struct walk *w, const struct enas_node *n, char *path,
 		if (n->type == ENAS_MAP)
 			walk_map(w, n, path, len);
 		else if (!enas_node_empty(n))
-			report(w, f, path, n->line, n->col, "must be a mapping "
-			    "of fields below it");
+			report(w, f, path, n->line, n->col,
+			    _("must be a mapping of fields below it"));
 		break;
 	case ENAS_ITEMS:
 		if (n->type != ENAS_SEQ) {
 			if (!enas_node_empty(n))
-				report(w, f, path, n->line, n->col, "must be a "
-				    "list of mappings (- field: value)");
+				report(w, f, path, n->line, n->col,
+				    _("must be a list of mappings "
+				    "(- field: value)"));
 			break;
 		}
 		memcpy(path + len, "[]", 3);
@@ -297,8 +326,9 @@ walk_member(struct walk *w, const struct enas_node *n, char *path,
 			if (c->type == ENAS_MAP)
 				walk_map(w, c, path, len + 2);
 			else
-				report(w, f, path, c->line, c->col, "each item "
-				    "must be a mapping (- field: value)");
+				report(w, f, path, c->line, c->col,
+				    _("each item must be a mapping "
+				    "(- field: value)"));
 		break;
 	case ENAS_LIST:
 		if (n->type == ENAS_SEQ) {
@@ -307,16 +337,19 @@ walk_member(struct walk *w, const struct enas_node *n, char *path,
 					check_value(w, f, path, c, ENAS_TEXT);
 				else
 					report(w, f, path, c->line, c->col,
-					    "each item must be a single value");
+					    _("each item must be a single "
+					    "value"));
 		} else if (!enas_node_empty(n))
-			report(w, f, path, n->line, n->col, "must be a list, "
-			    "e.g. [a, b]");
+			report(w, f, path, n->line, n->col, _("must be a list, "
+			    "e.g. [a, b]"));
 		break;
 	default:
-		if (n->type != ENAS_SCALAR)
-			report(w, f, path, n->line, n->col, "must be a single "
-			    "value, not a %s", n->type == ENAS_MAP ? "mapping" :
-			    "list");
+		if (n->type == ENAS_MAP)
+			report(w, f, path, n->line, n->col,
+			    _("must be a single value, not a mapping"));
+		else if (n->type != ENAS_SCALAR)
+			report(w, f, path, n->line, n->col,
+			    _("must be a single value, not a list"));
 		else
 			check_value(w, f, path, n, f->type);
 		break;
@@ -341,20 +374,28 @@ struct presence {
 	struct walk *w;
 	const struct enas_field *f;
 	const char *key;
-	const char *why;
+	const char *cond;	/* the condition that applies, or NULL */
 };
 
 static int
 need(void *ctx, const struct enas_node *map)
 {
 	struct presence *p = ctx;
+	int top = map == p->w->rec->root;
+	int line = top ? 1 : map->line, col = top ? 1 : map->col;
 
 	if (map->type != ENAS_MAP)
 		return 0;
-	if (enas_node_empty(enas_node_get(map, p->key)))
-		report(p->w, p->f, p->f->path, map == p->w->rec->root ? 1 :
-		    map->line, map == p->w->rec->root ? 1 : map->col,
-		    "required field is missing%s", p->why);
+	if (!enas_node_empty(enas_node_get(map, p->key)))
+		return 0;
+	if (p->cond)
+		/* TRANSLATORS: %s is a condition from the rules */
+		report(p->w, p->f, p->f->path, line, col,
+		    _("required field is missing (required when %s)"),
+		    p->cond);
+	else
+		report(p->w, p->f, p->f->path, line, col,
+		    _("required field is missing"));
 	return 0;
 }
 
@@ -363,9 +404,10 @@ forbid(void *ctx, const struct enas_node *n)
 {
 	struct presence *p = ctx;
 
+	/* TRANSLATORS: %s is a condition from the rules */
 	if (!enas_node_empty(n))
-		report(p->w, p->f, p->f->path, n->line, n->col, "must be "
-		    "absent%s", p->why);
+		report(p->w, p->f, p->f->path, n->line, n->col, _("must be "
+		    "absent when %s"), p->cond);
 	return 0;
 }
 
@@ -378,8 +420,8 @@ static void
 check_presence(struct walk *w, const struct enas_field *f)
 {
 	const struct field_priv *fp = f->priv;
-	struct presence p = { w, f, NULL, "" };
-	char parent[PATH_MAX_LEN], why[300];
+	struct presence p = { w, f, NULL, NULL };
+	char parent[PATH_MAX_LEN];
 	const char *dot;
 	int req = f->required, rc;
 
@@ -391,9 +433,7 @@ check_presence(struct walk *w, const struct enas_field *f)
 		}
 		if (rc == 1) {
 			req = 1;
-			snprintf(why, sizeof(why), " (required when %s)",
-			    f->required_if_src);
-			p.why = why;
+			p.cond = f->required_if_src;
 		}
 	}
 	if (fp->forbidden_if) {
@@ -401,11 +441,9 @@ check_presence(struct walk *w, const struct enas_field *f)
 			report(w, NULL, f->path, 1, 1, "forbidden_if: %s",
 			    enas_error_last());
 		else if (rc == 1) {
-			snprintf(why, sizeof(why), " when %s",
-			    f->forbidden_if_src);
-			p.why = why;
+			p.cond = f->forbidden_if_src;
 			enas_node_each(w->rec->root, f->path, forbid, &p);
-			p.why = "";
+			p.cond = NULL;
 		}
 	}
 	if (!req)
@@ -448,12 +486,14 @@ enas_rules_check(const struct enas_rules *r, const struct enas_record *rec,
 	for (i = 0; i < r->nfields; i++)
 		check_presence(&w, &r->fields[i]);
 	id = enas_node_get(rec->root, "id");
+	/* TRANSLATORS: the id, the kind of record, the id pattern */
 	if (id && id->type == ENAS_SCALAR && id->len &&
 	    !enas_rules_id_ok(r, id->value, id->len))
-		report(&w, NULL, "id", id->line, id->col, "'%s' is not a %s id "
-		    "(%s)", shown(id, vb, sizeof(vb)), r->kind, r->id_src);
+		report(&w, NULL, "id", id->line, id->col,
+		    _("'%s' is not a %s id (%s)"), shown(id, vb, sizeof(vb)),
+		    r->kind, r->id_src);
 	else if (!id && !enas_rules_field(r, "id"))
-		report(&w, NULL, "id", 1, 1, "required field is missing");
+		report(&w, NULL, "id", 1, 1, _("required field is missing"));
 	return w.status < 0 ? w.status : w.errors;
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "write.h"
 
 struct enas_lock {
@@ -44,8 +45,8 @@ open_parent(const char *top, const char *relpath, int create,
 		if (n == 0 || n >= sizeof(comp) || (n == 1 && s[0] == '.') ||
 		    (n == 2 && s[0] == '.' && s[1] == '.')) {
 			close(dfd);
-			return enas_error_set(ENAS_EDATA, "%s: not a plain "
-			    "path below the repository", relpath);
+			return enas_error_set(ENAS_EDATA, _("%s: not a plain "
+			    "path below the repository"), relpath);
 		}
 		if (!slash)
 			break;
@@ -67,9 +68,9 @@ open_parent(const char *top, const char *relpath, int create,
 
 			close(dfd);
 			if (e == ELOOP || e == ENOTDIR)
-				return enas_error_set(ENAS_EDATA, "%.*s: is a "
-				    "symbolic link or not a directory; records "
-				    "live in plain directories",
+				return enas_error_set(ENAS_EDATA, _("%.*s: is "
+				    "a symbolic link or not a directory; "
+				    "records live in plain directories"),
 				    (int)(slash - relpath), relpath);
 			return enas_error_set(ENAS_EIO, "%.*s: %s",
 			    (int)(slash - relpath), relpath, strerror(e));
@@ -117,13 +118,14 @@ enas_write_atomic(const char *top, const char *relpath, const char *buf,
 		return dfd;
 	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
-			rc = enas_error_set(ENAS_EDATA, "%s: %s; records are "
-			    "regular files", relpath, S_ISLNK(st.st_mode) ?
-			    "is a symbolic link" : "is not a regular file");
+			rc = enas_error_set(ENAS_EDATA, S_ISLNK(st.st_mode) ?
+			    _("%s: is a symbolic link; records are regular "
+			    "files") : _("%s: is not a regular file; records "
+			    "are regular files"), relpath);
 			goto out;
 		}
 		if (flags & ENAS_WRITE_NEW) {
-			rc = enas_error_set(ENAS_EDATA, "%s: exists already",
+			rc = enas_error_set(ENAS_EDATA, _("%s: exists already"),
 			    relpath);
 			goto out;
 		}
@@ -144,14 +146,14 @@ enas_write_atomic(const char *top, const char *relpath, const char *buf,
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, flags & ENAS_WRITE_EXEC ? 0777 : 0666);
 		if (fd < 0 && errno != EEXIST) {
-			rc = enas_error_set(ENAS_EIO, "%s: cannot create a "
-			    "temporary file: %s", relpath, strerror(errno));
+			rc = enas_error_set(ENAS_EIO, _("%s: cannot create a "
+			    "temporary file: %s"), relpath, strerror(errno));
 			goto out;
 		}
 	}
 	if (fd < 0) {
-		rc = enas_error_set(ENAS_EIO, "%s: cannot create a temporary "
-		    "file", relpath);
+		rc = enas_error_set(ENAS_EIO, _("%s: cannot create a "
+		    "temporary file"), relpath);
 		goto out;
 	}
 	if (write_all(fd, buf, len) < 0 || (keep && fchmod(fd, mode) < 0) ||
@@ -214,13 +216,15 @@ enas_lock_take(struct enas_lock **out, const char *path, long timeout_ms)
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			close(fd);
-			return enas_error_set(ENAS_EIO, "%s: cannot lock: %s",
-			    path, strerror(errno));
+			return enas_error_set(ENAS_EIO,
+			    _("%s: cannot lock: %s"), path, strerror(errno));
 		}
 		if (waited >= timeout_ms) {
 			close(fd);
-			return enas_error_set(ENAS_EIO, "%s: locked by another "
-			    "enas tool for %ld s; retry in a moment", path,
+			/* TRANSLATORS: a lock file, then seconds */
+			return enas_error_set(ENAS_EIO, _("%s: locked by "
+			    "another enas tool for %ld s; retry in a moment"),
+			    path,
 			    (timeout_ms + 999) / 1000);
 		}
 		nanosleep(&nap, NULL);
