@@ -195,6 +195,8 @@ t|e|enas-log --bogus
 t|oe|enas-log -h
 r|e|enas-log
 r|e|enas-log NDR-2024-ZZZZZ
+r|oe|enas-log NDR-2024-SXP01
+r|oe|enas-log --oneline NDR-2024-SXP01
 t|e|enas-ls --bogus
 t|oe|enas-ls -h
 t|e|enas-ls case
@@ -235,7 +237,7 @@ r|e|enas-sync -n many
 CMDS
 ncmds=$(wc -l <"$TMP/pseudo.cmds")
 
-plan $((46 + ncmds))
+plan $((47 + ncmds))
 
 # The tour, in English (C) and in French.
 (tour "$TMP/C")
@@ -247,7 +249,7 @@ F=$TMP/fr/steps
 fr() { cat "$F/$1.err"; }
 
 # (b) Machine output: byte-identical, and the same exit statuses.
-for n in new cat newn newq log ls lsage show stats statscsv statsjson \
+for n in new cat newn newq ls lsage show stats statscsv statsjson \
     statstable statspub gitlog new2 gitlog2; do
 	if cmp -s "$C/$n.out" "$F/$n.out"; then
 		ok 0 "$n: the output in French is the output in C"
@@ -287,66 +289,73 @@ is "0::" "$(cat "$F/init.rc")::$(fr init)" "enas init nador: silent"
 is "0:NDR-2024-7K3QP:" "$(cat "$F/new.rc"):$(cat "$F/new.out"):$(fr new)" \
     "enas new case: the id"
 is "1" "$(cat "$F/newslip.rc")" "enas new case with mistakes: exit 1"
-is "$d/NDR-2024-AAAAA.yaml:4:7: error: site: 'nadour' is not one of: casablanca, marrakech, nador, oujda; did you mean nador?
-$d/NDR-2024-AAAAA.yaml:6:6: error: sex: 'garcon' is not one of: male, female, unknown
-$d/NDR-2024-AAAAA.yaml:7:6: error: age: 19 is above 17 (ENAS are minors: age is 0 to 17 at registration)
-$d/NDR-2024-AAAAA.yaml:11:9: error: status: 'oui' is not one of: open, closed
-$d/NDR-2024-AAAAA.yaml:29:1: error: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only
-$d/NDR-2024-AAAAA.yaml:13:3: error: consent.reporting: required field is missing (true only if the child or guardian agreed to anonymised reporting)
-enas-new: nothing written" "$(fr newslip)" \
+is "$d/NDR-2024-AAAAA.yaml:4:7: error: site: 'nadour' ne fait pas partie des valeurs : casablanca, marrakech, nador, oujda ; vouliez-vous dire nador ?
+$d/NDR-2024-AAAAA.yaml:6:6: error: sex: 'garcon' ne fait pas partie des valeurs : male, female, unknown
+$d/NDR-2024-AAAAA.yaml:7:6: error: age: 19 est supérieur à 17 (ENAS are minors: age is 0 to 17 at registration)
+$d/NDR-2024-AAAAA.yaml:11:9: error: status: 'oui' ne fait pas partie des valeurs : open, closed
+$d/NDR-2024-AAAAA.yaml:29:1: error: name: champ non déclaré dans records/rules/case.yaml ; les noms et autres détails qui identifient un enfant ne sont jamais enregistrés : les fiches sont partagées avec tous les bureaux et restent pour toujours dans l'historique de git, elles ne contiennent donc que des faits codés
+$d/NDR-2024-AAAAA.yaml:13:3: error: consent.reporting: champ obligatoire manquant (true only if the child or guardian agreed to anonymised reporting)
+enas-new: rien n'est écrit" "$(fr newslip)" \
     "enas new case with mistakes: the diagnostics in French"
 is "1" "$(cat "$F/newbad.rc")" "enas new -n with mistakes: exit 1"
-is "$d/NDR-2024-EEEEE.yaml:5:6: error: age: 'oui' is not a whole number (ENAS are minors: age is 0 to 17 at registration)
-$d/NDR-2024-EEEEE.yaml:8:14: error: consent.reporting: 'oui' is not true or false: a yes/no field takes true for yes, false for no (true only if the child or guardian agreed to anonymised reporting)
-$d/NDR-2024-EEEEE.yaml:1:1: error: partner: required field is missing (id of the registering organisation, a file in records/partners)
-$d/NDR-2024-EEEEE.yaml:1:1: error: protection_status: required field is missing
-$d/NDR-2024-EEEEE.yaml:1:1: error: risk_level: required field is missing
-$d/NDR-2024-EEEEE.yaml:1:1: error: status: required field is missing
-enas-new: nothing written" "$(fr newbad)" \
+is "$d/NDR-2024-EEEEE.yaml:5:6: error: age: 'oui' n'est pas un nombre entier (ENAS are minors: age is 0 to 17 at registration)
+$d/NDR-2024-EEEEE.yaml:8:14: error: consent.reporting: 'oui' n'est ni true ni false : un champ oui/non prend true pour oui, false pour non (true only if the child or guardian agreed to anonymised reporting)
+$d/NDR-2024-EEEEE.yaml:1:1: error: partner: champ obligatoire manquant (id of the registering organisation, a file in records/partners)
+$d/NDR-2024-EEEEE.yaml:1:1: error: protection_status: champ obligatoire manquant
+$d/NDR-2024-EEEEE.yaml:1:1: error: risk_level: champ obligatoire manquant
+$d/NDR-2024-EEEEE.yaml:1:1: error: status: champ obligatoire manquant
+enas-new: rien n'est écrit" "$(fr newbad)" \
     "enas new -n with mistakes: the diagnostics in French"
-is "1:$d/NDR-2024-7K3QP.yaml:6:6: error: age: 19 is above 17 (ENAS are minors: age is 0 to 17 at registration)
-enas-edit: the record is unchanged" "$(cat "$F/edit19.rc"):$(fr edit19)" \
+is "1:$d/NDR-2024-7K3QP.yaml:6:6: error: age: 19 est supérieur à 17 (ENAS are minors: age is 0 to 17 at registration)
+enas-edit: la fiche n'est pas modifiée" "$(cat "$F/edit19.rc"):$(fr edit19)" \
     "enas edit with a mistake: the diagnostic in French"
 is "0:" "$(cat "$F/editclose.rc"):$(fr editclose)" "enas edit: silent"
+# enas log: the history in French; the ids, dates, e-mails and fields as
+# in C.
+is "ffbc21e 2024-06-01 <office@example.org> créée" \
+    "$(sed -n 2p "$F/log.out")" "enas log: created, in French"
+is "$(sed -n '1s/\(> [a-z_.]*:\).*/\1/p' "$C/log.out")" \
+    "$(sed -n '1s/\(> [a-z_.]*:\).*/\1/p' "$F/log.out")" \
+    "enas log: the commit, date, author and first field as in C"
 is "0:" "$(cat "$F/checkall.rc"):$(fr checkall)" "enas-check --all: silent"
-checkfile="$d/NDR-2024-BBBBB.yaml:3:7: error: site: 'nadour' is not one of: casablanca, marrakech, nador, oujda; did you mean nador?
-$d/NDR-2024-BBBBB.yaml:5:6: error: sex: 'F' is not one of: male, female, unknown
-$d/NDR-2024-BBBBB.yaml:12:14: error: consent.reporting: 'oui' is not true or false: a yes/no field takes true for yes, false for no (true only if the child or guardian agreed to anonymised reporting)
-$d/NDR-2024-BBBBB.yaml:13:1: error: name: field not declared in records/rules/case.yaml; names and other details that identify a child are never recorded: records are shared with every office and stay in git's history for good, so they hold coded facts only"
+checkfile="$d/NDR-2024-BBBBB.yaml:3:7: error: site: 'nadour' ne fait pas partie des valeurs : casablanca, marrakech, nador, oujda ; vouliez-vous dire nador ?
+$d/NDR-2024-BBBBB.yaml:5:6: error: sex: 'F' ne fait pas partie des valeurs : male, female, unknown
+$d/NDR-2024-BBBBB.yaml:12:14: error: consent.reporting: 'oui' n'est ni true ni false : un champ oui/non prend true pour oui, false pour non (true only if the child or guardian agreed to anonymised reporting)
+$d/NDR-2024-BBBBB.yaml:13:1: error: name: champ non déclaré dans records/rules/case.yaml ; les noms et autres détails qui identifient un enfant ne sont jamais enregistrés : les fiches sont partagées avec tous les bureaux et restent pour toujours dans l'historique de git, elles ne contiennent donc que des faits codés"
 is "1:$checkfile" "$(cat "$F/checkfile.rc"):$(fr checkfile)" \
     "enas-check FILE: the diagnostics in French"
 is "1:$checkfile" "$(cat "$F/commit.rc"):$(fr commit)" \
     "git commit: the pre-commit hook says the same in French"
-is "1:$d/NDR-2024-BBBBB.yaml:13:1: error: key 'consent.tracing': a dot means nesting; write 'tracing:' on a line of its own under 'consent:', indented by two spaces" \
+is "1:$d/NDR-2024-BBBBB.yaml:13:1: error: clé 'consent.tracing' : un point indique une imbrication ; écrivez 'tracing:' sur une ligne à part sous 'consent:', indentée de deux espaces" \
     "$(cat "$F/checkdot.rc"):$(fr checkdot)" \
     "a dotted key: what to write, in French"
-is "usage: enas [-C dir] tool [arg ...]
+is "usage : enas [-C rép] outil [arg ...]
 
-The tools:
-  check   validate records against the rules
-  edit    edit a record in your editor, checked and committed
-  id      children's identities, encrypted for their office (age)
-  init    make or upgrade a records repository
-  log     the history of a record, field by field
-  ls      list the records that match, or a table of their fields
-  merge   git's merge driver: two versions of a record, field by field
-  new     a new record with a fresh id, checked and committed
-  show    print a record, as it is or as committed
-  stats   aggregate records into tidy tables
-  sync    exchange with the shared remote: fetch, rebase, check, push
+Les outils :
+  check   valider les fiches selon les règles
+  edit    modifier une fiche dans votre éditeur, vérifiée et enregistrée
+  id      identités des enfants, chiffrées pour leur bureau (age)
+  init    créer ou mettre à niveau un dépôt de fiches
+  log     l'historique d'une fiche, champ par champ
+  ls      lister les fiches qui correspondent, ou un tableau de leurs champs
+  merge   pilote de fusion de git : deux versions d'une fiche, champ par champ
+  new     une nouvelle fiche avec un nouvel identifiant, vérifiée et enregistrée
+  show    afficher une fiche, telle quelle ou telle qu'enregistrée
+  stats   agréger les fiches en tableaux ordonnés
+  sync    échanger avec le dépôt partagé : récupérer, rebaser, vérifier, pousser
 
-enas help TOOL opens a tool's manual." "$(cat "$F/help.out")" \
+enas help OUTIL ouvre le manuel d'un outil." "$(cat "$F/help.out")" \
     "enas help: the tools, in French"
-is "2:enas: 'sho' is not a tool; did you mean 'show'?" \
+is "2:enas: 'sho' n'est pas un outil ; vouliez-vous dire 'show' ?" \
     "$(cat "$F/sho.rc"):$(fr sho)" "enas sho: did you mean, in French"
-is "enas-stats: left out 1 case without consent.reporting: true" \
+is "enas-stats: 1 case sans consent.reporting: true laissé de côté" \
     "$(fr statspub)" "enas-stats --publish: what it left out, in French"
-is "2:enas-stats: -g colour: 'colour' is not a field of case (records/rules/case.yaml)" \
+is "2:enas-stats: -g colour : 'colour' n'est pas un champ de case (records/rules/case.yaml)" \
     "$(cat "$F/statsbad.rc"):$(fr statsbad)" \
     "enas-stats: an unknown field, in French"
 is "0:" "$(cat "$F/bare.rc"):$(fr bare)" "enas init --bare: silent"
 is "0:" "$(cat "$F/init2.rc"):$(fr init2)" "enas init in a clone: silent"
-is "0:synced with origin: 0 records received, 1 sent:" \
+is "0:synchronisé avec origin : 0 fiche reçue, 1 envoyée:" \
     "$(cat "$F/sync.rc"):$(cat "$F/sync.out"):$(fr sync)" \
     "enas sync: what it did, in French"
 quiet=
@@ -365,12 +374,11 @@ is "" "$quiet" "the other steps print nothing on standard error"
 # made with, ENAS_LOCALEDIR unset.  (From a copy of the build, so that
 # what make may rebuild for this PREFIX stays out of the tests' build.)
 mkdir "$TMP/build"
-(cd "$ENAS_BUILD" && cp -a .deps enas* cmd lib libenas.a locale enas.pot \
-    "$TMP/build/")
+(cd "$ENAS_BUILD" && cp -a .deps enas enas-* cmd lib libenas.a locale \
+    enas.pot "$TMP/build/")
 make -s -C "$ENAS_SRC" BUILD="$TMP/build" PREFIX="$TMP/inst" install \
     >"$TMP/make.out" 2>&1
-ok $? "make install PREFIX=DIR installs the catalogues" ||
-    sed 's/^/# /' "$TMP/make.out"
+ok $? "make install PREFIX=DIR installs the catalogues"
 [ -f "$TMP/inst/share/locale/fr/LC_MESSAGES/enas.mo" ]
 ok $? "in DIR/share/locale/fr/LC_MESSAGES/enas.mo"
 run env -u ENAS_LOCALEDIR LANG=$fr LC_ALL=$fr "$TMP/inst/bin/enas" sho
@@ -387,6 +395,9 @@ git config enas.office NDR
 d=records/cases/2024
 write_case $d/NDR-2024-SXP01.yaml NDR-2024-SXP01
 git add -A && git commit -q -m 'case NDR-2024-SXP01: new'
+sed -i 's/^status: open/status: closed/;
+    $a closure:\n  date: 2024-11-02\n  reason: reunified' $d/NDR-2024-SXP01.yaml
+git commit -q -a -m 'case NDR-2024-SXP01: status, closure'
 sed -i 's/^site: nador/site: nadour/; s/^sex: male/sex: garcon/;
     s/^age: 15/age: 19/; s/^  reporting: true/  reporting: oui/;
     s/^registered: .*/registered: 2024-02-30/; $a name: Zzyzx' \
@@ -401,9 +412,12 @@ printf 'id: [NDR-2024-BADYM\nsite: "nador\n' >$d/NDR-2024-BADYM.yaml
 
 # unmarked FILE: the lines of FILE a person reads that carry no marker,
 # with the lines that are not ours left out: glibc's getopt (in its own
-# French), git's own (hint:, fatal:), and blank lines.
+# French), git's own (hint:, fatal:), and blank lines; and enas log's
+# lines of notation, as git log's: its commit, Author: and Date: header,
+# and a field's change of value, FIELD: OLD -> NEW.
 unmarked() {
 	grep -v '[⟦⟧]' "$1" |
+	    grep -Ev '^commit [0-9a-f]{40}$|^(Author|Date): |^ +[^ ]+: [^ ]+ -> [^ ]+$' |
 	    grep -Ev '^[^ ]+ ?: (unrecognized option|invalid option|option requires|option .* (requires|doesn.t allow) an argument|option non reconnue|option invalide|l.option )' |
 	    grep -Ev '^(hint|fatal|astuce|warning|avertissement) ?:' |
 	    grep -v '^[[:space:]]*$'
