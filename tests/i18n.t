@@ -237,7 +237,7 @@ r|e|enas-sync -n many
 CMDS
 ncmds=$(wc -l <"$TMP/pseudo.cmds")
 
-plan $((47 + ncmds))
+plan $((49 + ncmds))
 
 # The tour, in English (C) and in French.
 (tour "$TMP/C")
@@ -368,6 +368,29 @@ for n in "$F"/*.err; do
 	esac
 done
 is "" "$quiet" "the other steps print nothing on standard error"
+
+# Arabic, where the system has ar_MA.UTF-8: the commonest diagnostics
+# and the editor's template (the rest stays English).
+ar=ar_MA.UTF-8
+if locale -a 2>/dev/null | grep -qix 'ar_MA\.utf-\{0,1\}8'; then
+	cd "$TMP/C/nador" || exit 2
+	run env LANG=$ar LC_ALL=$ar enas new -n case id=NDR-2024-FFFFF \
+	    registered=2024-03-16 sex=male age=15 nationality=GN \
+	    consent.reporting=true
+	is "1:$d/NDR-2024-FFFFF.yaml:1:1: error: protection_status: حقل إلزامي ناقص
+enas-new: لم يُكتب أي شيء" "$rc:$(printf '%s\n' "$err" | grep 'protection_status\|^enas-new')" \
+	    "in Arabic: a required field is missing, nothing written"
+	printf '#!/bin/sh\nhead -2 "$1" >"%s"\n' "$TMP/template.ar" >"$TMP/arcopy"
+	chmod +x "$TMP/arcopy"
+	LANG=$ar LC_ALL=$ar EDITOR=$TMP/arcopy enas new case \
+	    id=NDR-2024-FFFFF >/dev/null 2>&1
+	is "# سجل case جديد.  الأسطر التي تبدأ بـ # والحقول الفارغة
+# تُحذف عند الحفظ والخروج." "$(cat "$TMP/template.ar")" \
+	    "in Arabic: the template's guidance"
+else
+	ok 0 "# skip no $ar locale (as root: sh tools/deps locales)"
+	ok 0 "# skip no $ar locale"
+fi
 
 # The README's install, make && make install PREFIX=$HOME/.local: the
 # installed tools find their catalogue whatever PREFIX the build was
