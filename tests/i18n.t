@@ -237,7 +237,7 @@ r|e|enas-sync -n many
 CMDS
 ncmds=$(wc -l <"$TMP/pseudo.cmds")
 
-plan $((49 + ncmds))
+plan $((51 + ncmds))
 
 # The tour, in English (C) and in French.
 (tour "$TMP/C")
@@ -471,5 +471,51 @@ while IFS='|' read -r where streams cmd; do
 done <"$TMP/pseudo.cmds"
 [ "$nlines" -ge "$ncmds" ]
 ok $? "pseudo-locale: $nlines lines checked in all"
+
+# The guidance of the editor: in the template of enas new and in the
+# record enas edit opens, every comment (a run of # lines, wrapped) is
+# translated.
+cd "$TMP/ps/r" || exit 2
+git stash -q -u
+printf '#!/bin/sh\ncp "$1" "%s"\n' "$TMP/guidance" >"$TMP/copy"
+chmod +x "$TMP/copy"
+for cmd in "enas new case" "enas edit NDR-2024-SXP01"; do
+	rm -f "$TMP/guidance"
+	LANG=$fr LC_ALL=$fr ENAS_LOCALEDIR=$TMP/pseudo EDITOR=$TMP/copy \
+	    $cmd >/dev/null 2>&1 </dev/null
+	perl -e '
+		local $/;
+		my $rules = "";
+		for my $f (glob "records/rules/*.yaml") {
+			open my $fh, "<", $f or die;
+			$rules .= <$fh>;
+		}
+		$rules =~ s/\s+/ /g;
+		my $t = <STDIN>;
+		my ($n, @bad) = (0);
+		for my $b ($t =~ /((?:^ *#.*\n)+)/mg) {
+			$n++;
+			next if $b =~ /[⟦⟧]/;
+			# commented-out YAML: an example to copy, not a text
+			next unless grep { !/^ *# *(- +)?[a-z_.]+:( \S+)?$/ }
+			    split /\n/, $b;
+			# a rule of records/rules: its own text, in its
+			# own languages
+			(my $j = $b) =~ s/^ *# *//mg;
+			$j =~ s/\s+/ /g;
+			$j =~ s/^ | $//g;
+			next if index($rules, $j) >= 0;
+			push @bad, $b;
+		}
+		print @bad;
+		print STDERR "$n\n";' <"$TMP/guidance" >"$TMP/ps.bad" 2>"$TMP/ps.n"
+	n=$(cat "$TMP/ps.n")
+	if [ "$n" -gt 0 ] && ! [ -s "$TMP/ps.bad" ]; then
+		ok 0 "pseudo-locale: $cmd: $n comments, each translated"
+	else
+		ok 1 "pseudo-locale: $cmd: $n comments, each translated"
+		sed 's/^/# untranslated: /' "$TMP/ps.bad"
+	fi
+done
 
 done_testing
