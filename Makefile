@@ -265,7 +265,8 @@ demo: $(TOOLS) $(MOS) | locale-deps
 
 # A benchmark, not a test: never part of check.
 bench: $(TOOLS)
-	ENAS_BUILD=$(abspath $(BUILD)) sh bench/run.sh
+	ENAS_BUILD=$(abspath $(BUILD)) SHAPE=date sh bench/run.sh
+	ENAS_BUILD=$(abspath $(BUILD)) SHAPE=any sh bench/run.sh
 	ENAS_BUILD=$(abspath $(BUILD)) sh bench/suppress.sh
 
 install: $(TOOLS) $(MOS)

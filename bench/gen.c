@@ -5,7 +5,13 @@
  * a later commit.  Everything is invented and seeded: the same stream
  * every run.
  *
- *	gen BASE-COMMIT [NCASES [NCOMMITS]] | git fast-import
+ *	gen BASE-COMMIT [NCASES [NCOMMITS [SHAPE]]] | git fast-import
+ *
+ * SHAPE is the order of registration (SPEC section 8): "date" (the
+ * default), each case registered on its commit's day, so that a commit
+ * touches one year's directory; or "any", each case registered on any
+ * day of the last four years, so that every commit touches every
+ * year's directory (NCASES / 4 files each in the end).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +44,7 @@ static const char *const reasons[] = { "reunified", "durable_solution",
 	"voluntary_return", "transferred", "lost_contact" };
 
 struct kase {
+	long long day;		/* of registration */
 	int commit;		/* registered in */
 	int closed;		/* closed in, or -1 */
 	unsigned char site, sex, nat, concern, age, reason, reporting;
@@ -75,7 +82,7 @@ id(char buf[32], int n)
 		x /= 32;
 	}
 	code[5] = '\0';
-	date(reg, days[cases[n].commit]);
+	date(reg, cases[n].day);
 	snprintf(buf, 32, "%s-%.4s-%s", offices[cases[n].site], reg, code);
 }
 
@@ -89,7 +96,7 @@ emit(int n, int c)
 	int len, shut = k->closed >= 0 && k->closed <= c;
 
 	id(name, n);
-	date(reg, days[k->commit]);
+	date(reg, k->day);
 	len = snprintf(text, sizeof(text),
 	    "id: %s\nregistered: %s\nsite: %s\npartner: %s\nsource: outreach\n"
 	    "sex: %s\nage: %u\nage_estimated: true\nnationality: %s\n"
@@ -105,7 +112,7 @@ emit(int n, int c)
 	    k->site == 0 ? "bayti" : "iom", shut ? "completed" : "accepted",
 	    reg);
 	if (shut) {
-		date(cl, days[k->closed]);
+		date(cl, days[k->closed] > k->day ? days[k->closed] : k->day);
 		len += snprintf(text + len, sizeof(text) - len,
 		    "closure:\n  date: %s\n  reason: %s\n", cl,
 		    reasons[k->reason]);
@@ -119,12 +126,15 @@ main(int argc, char *argv[])
 {
 	int ncases = argc > 2 ? atoi(argv[2]) : 100000;
 	int ncommits = argc > 3 ? atoi(argv[3]) : 10000;
+	int any = argc > 4 && strcmp(argv[4], "any") == 0;
 	long long start = 16436, span = 3653;	/* 2015-01-01, ten years */
 	int *closing, *next, c, n, first, last;
 	char msg[64];
 
-	if (argc < 2 || ncases < 1 || ncommits < 1) {
-		fprintf(stderr, "usage: gen base-commit [ncases [ncommits]]\n");
+	if (argc < 2 || ncases < 1 || ncommits < 1 || (argc > 4 && !any &&
+	    strcmp(argv[4], "date") != 0)) {
+		fprintf(stderr, "usage: gen base-commit [ncases [ncommits "
+		    "[date|any]]]\n");
 		return 2;
 	}
 	if (!(cases = calloc((size_t)ncases, sizeof(*cases))) ||
@@ -148,6 +158,9 @@ main(int argc, char *argv[])
 		k->reason = (unsigned char)rnd(5);
 		k->reporting = rnd(33) != 0;
 		k->closed = -1;
+		/* 2021-01-01 and the 1 461 days after it. */
+		k->day = any ? 18628 + (long long)rnd(1461) :
+		    days[k->commit];
 		if (rnd(10) < 6) {
 			c = k->commit + 5 + (int)rnd(600);
 			if (c < ncommits) {

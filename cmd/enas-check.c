@@ -3,6 +3,7 @@
  */
 #include <err.h>
 #include <getopt.h>
+#include <locale.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,8 +286,14 @@ main(int argc, char *argv[])
 		usage(stderr, 2);
 	if (dir && chdir(dir) < 0)
 		err(2, "%s", dir);
-	if (json)
+	/*
+	 * JSON is for programs: its messages are the same in every
+	 * language (gettext and the rules' messages read LC_MESSAGES).
+	 */
+	if (json) {
 		tool_colour = 0;
+		setlocale(LC_MESSAGES, "C");
+	}
 	if (receive)
 		return pre_receive();
 

@@ -20,48 +20,15 @@
 #include "write.h"
 #include "tool.h"
 
-static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
+
+/* The draft the editor opens (cmd/tool.h). */
+static struct tool_draft *const dr = &tool_draft;
 
 static void
 usage(FILE *fp, int status)
 {
 	fputs(_("usage: enas-edit [-f] [-C dir] id\n"), fp);
 	exit(status);
-}
-
-/* The last check's diagnostics, shown in the editor's copy. */
-static struct enas_diags shown = ENAS_DIAGS_INIT;
-
-/*
- * The editor's copy (its error block left out), and the same with its
- * comment lines left empty, as the last check saw it: the diagnostics
- * are printed with the lines of the record as it is written.
- */
-static struct enas_buf *seen, *blanked;
-
-/* Print a diagnostic, and keep it for the editor's copy. */
-static void
-show_diag(void *ctx, const struct enas_diag *d)
-{
-	struct enas_diag w = *d;
-
-	if (seen && blanked && w.line > 0)
-		w.line = enas_editor_line(seen->data, seen->len,
-		    blanked->data, blanked->len, w.line);
-	tool_print_diag(ctx, &w);
-	enas_diags_add(&shown, d);
-}
-
-/*
- * tool_fail(), Ctrl-C at the question, a hang-up or a kill leave no
- * temporary copy behind.  While the editor runs, Ctrl-C is the editor's.
- */
-static void
-remove_tmp(void *arg)
-{
-	(void)arg;
-	if (tmpdir.data)
-		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
 }
 
 /* Exit 2 keeping the user's edited copy, and say where it is. */
@@ -73,7 +40,7 @@ fail_keep(int rc, const char *why)
 	else if (rc != ENAS_ERULES)
 		warnx("%s", enas_error_last());
 	fprintf(stderr, _("enas-edit: your version is kept in %s\n"),
-	    tmpcopy.data);
+	    dr->copy.data);
 	exit(2);
 }
 
@@ -113,13 +80,14 @@ check(struct enas_repo *repo, const struct enas_rules *r,
 {
 	int rc;
 
-	enas_diags_clear(&shown);
-	rc = commit ? enas_commit_check(tree, head, repo, ch, n, show_diag,
-	    NULL) : enas_worktree_check(repo, ch, n, show_diag, NULL);
+	enas_diags_clear(&dr->shown);
+	rc = commit ? enas_commit_check(tree, head, repo, ch, n,
+	    tool_draft_diag, NULL) : enas_worktree_check(repo, ch, n,
+	    tool_draft_diag, NULL);
 	if (rc < 0)
 		tool_fail(rc);
 	if (strcmp(id, newid) != 0) {
-		enas_diag_report(show_diag, NULL, ch[0].path, 1, 1,
+		enas_diag_report(tool_draft_diag, NULL, ch[0].path, 1, 1,
 		    /* TRANSLATORS: the old id, then the record's kind. */
 		    ENAS_ERROR, "id", NULL, _("a record keeps its id; put "
 		    "back %s (a new %s is made with enas new)"), id, r->kind);
@@ -157,7 +125,7 @@ main(int argc, char *argv[])
 	int opt, force = 0, commit, rc, status = 0, round;
 
 	tool_init("enas-edit", argc, argv);
-	tool_at_fail(remove_tmp, NULL);
+	tool_at_fail(tool_draft_remove, NULL);
 	while ((opt = getopt_long(argc, argv, "C:fh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'C':
@@ -222,8 +190,8 @@ main(int argc, char *argv[])
 		    "HEAD -- %s); commit or undo them first, or give -f to "
 		    "edit and commit them too"), oldpath, oldpath);
 
-	if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
-	    (rc = enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
+	if ((rc = enas_tmpdir_make(&dr->dir, repo)) < 0 ||
+	    (rc = enas_buf_printf(&dr->copy, "%s/%s.yaml", dr->dir.data,
 	    id)) < 0)
 		tool_fail(rc);
 	/* The editor's copy: the record with guidance as comments. */
@@ -232,11 +200,11 @@ main(int argc, char *argv[])
 	    orig.data, orig.len, refs)) < 0)
 		tool_fail(rc);
 	for (round = 0;; round++) {
-		if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
-		    tmpdir.len + 1, draft.data, draft.len, 0)) < 0)
+		if ((rc = enas_write_atomic(dr->dir.data, dr->copy.data +
+		    dr->dir.len + 1, draft.data, draft.len, 0)) < 0)
 			tool_fail(rc);
-		if (enas_editor_run(tmpcopy.data) < 0 ||
-		    enas_file_read(&text, tmpcopy.data,
+		if (enas_editor_run(dr->copy.data) < 0 ||
+		    enas_file_read(&text, dr->copy.data,
 		    ENAS_RECORD_MAX + 1) < 0) {
 			/* TRANSLATORS: %s says what failed. */
 			warnx(_("%s; the record is unchanged"),
@@ -246,7 +214,7 @@ main(int argc, char *argv[])
 		/* Quit without saving: unchanged, or given up after errors. */
 		if (text.len == draft.len && memcmp(text.data, draft.data,
 		    draft.len) == 0) {
-			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			tool_draft_remove(NULL);
 			if (round == 0)
 				goto done;	/* nothing to do */
 			fputs(_("enas-edit: the record is unchanged\n"),
@@ -256,7 +224,7 @@ main(int argc, char *argv[])
 		}
 		skip = enas_editor_unmark(text.data, text.len);
 		if (enas_editor_blank(text.data + skip, text.len - skip)) {
-			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			tool_draft_remove(NULL);
 			fputs(_("enas-edit: the file was emptied; the record "
 			    "is unchanged\n"), stderr);
 			status = 1;
@@ -273,31 +241,32 @@ main(int argc, char *argv[])
 		    ENAS_STRIP_BLANK) < 0 ||
 		    enas_editor_strip(&final, body.data, body.len, 0) < 0)
 			tool_fail(ENAS_ENOMEM);
-		seen = &body;
-		blanked = &checked;
+		dr->seen = &body;
+		dr->blanked = &checked;
 		if (final.len == orig.len && memcmp(final.data, orig.data,
 		    orig.len) == 0) {
-			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			tool_draft_remove(NULL);
 			goto done;	/* comments alone: unchanged */
 		}
 		n = changes(ch, &path, newid, r, &checked, oldpath, id);
 		if (check(repo, r, ch, n, id, newid, commit, &tree,
 		    &head) == 0)
 			break;
-		if (shown.nomem || !tool_again()) {
-			enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+		if (dr->shown.nomem || !tool_again()) {
+			tool_draft_remove(NULL);
 			fputs(_("enas-edit: the record is unchanged\n"),
 			    stderr);
 			status = 1;
 			goto done;
 		}
-		if (enas_editor_mark(&draft, body.data, body.len, &shown) < 0)
+		if (enas_editor_mark(&draft, body.data, body.len,
+		    &dr->shown) < 0)
 			tool_fail(ENAS_ENOMEM);
 	}
 	n = changes(ch, &path, newid, r, &final, oldpath, id);
-	seen = blanked = NULL;	/* from now on, the lines are final's */
+	dr->seen = dr->blanked = NULL;	/* the lines are final's now */
 	/* the copy kept if writing fails: the record, without comments */
-	if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data + tmpdir.len +
+	if ((rc = enas_write_atomic(dr->dir.data, dr->copy.data + dr->dir.len +
 	    1, final.data, final.len, 0)) < 0)
 		tool_fail(rc);
 
@@ -310,7 +279,7 @@ main(int argc, char *argv[])
 		    "it"));
 	if (check(repo, r, ch, n, id, newid, commit, &tree, &head) != 0) {
 		fprintf(stderr, _("enas-edit: your version is kept in %s\n"),
-		    tmpcopy.data);
+		    dr->copy.data);
 		enas_lock_release(lock);
 		status = 1;
 		goto done;
@@ -336,7 +305,7 @@ main(int argc, char *argv[])
 			tool_fail(rc);
 	}
 	enas_lock_release(lock);
-	enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+	tool_draft_remove(NULL);
 done:
 	free(oldpath);
 	enas_kinds_free(kinds);
@@ -352,9 +321,9 @@ done:
 	enas_buf_free(&checked);
 	enas_buf_free(&final);
 	enas_buf_free(&body);
-	enas_diags_clear(&shown);
+	enas_diags_clear(&dr->shown);
 	enas_template_refs_free(refs);
-	enas_buf_free(&tmpdir);
-	enas_buf_free(&tmpcopy);
+	enas_buf_free(&dr->dir);
+	enas_buf_free(&dr->copy);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include "find.h"
 #include "i18n.h"
 #include "kinds.h"
+#include "log.h"
 #include "record.h"
 #include "repo.h"
 #include "tool.h"
@@ -24,14 +25,6 @@ static struct enas_repo *repo;
 static const struct enas_rules *rules;
 static const char *id;
 
-/* The record in one commit: its path and blob, when it has one. */
-struct version {
-	int found;
-	git_oid blob;
-	struct enas_buf path;
-	unsigned mode;
-};
-
 static void
 usage(FILE *fp, int status)
 {
@@ -40,43 +33,9 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-/*
- * The record in commit c: at hint (the path it had in the commit seen
- * last) when it is there, else wherever its kind keeps it.
- */
-static void
-lookup(struct version *v, git_commit *c, const char *hint)
-{
-	git_tree_entry *te = NULL;
-	git_tree *tree = NULL;
-	unsigned mode;
-	int rc;
-
-	v->found = 0;
-	if (git_commit_tree(&tree, c) < 0)
-		tool_fail(enas_repo_error(_("cannot read a commit's tree")));
-	if (hint && *hint && git_tree_entry_bypath(&te, tree, hint) == 0 &&
-	    git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
-		git_oid_cpy(&v->blob, git_tree_entry_id(te));
-		v->mode = git_tree_entry_filemode(te);
-		v->path.len = 0;
-		if (enas_buf_puts(&v->path, hint) < 0)
-			tool_fail(ENAS_ENOMEM);
-		v->found = 1;
-	} else {
-		if ((rc = enas_find(&v->path, &mode, &v->blob, repo, tree,
-		    rules, id)) < 0)
-			tool_fail(rc);
-		v->found = rc == 1 && mode != GIT_FILEMODE_TREE;
-		v->mode = mode;
-	}
-	git_tree_entry_free(te);
-	git_tree_free(tree);
-}
-
 /* A blob's record, or NULL when it does not parse. */
 static struct enas_record *
-load(const struct version *v, struct enas_buf *buf)
+load(const struct enas_log_version *v, struct enas_buf *buf)
 {
 	struct enas_record *rec = NULL;
 	git_blob *blob;
@@ -98,10 +57,15 @@ load(const struct version *v, struct enas_buf *buf)
 	return rec;
 }
 
-/* What changed from old to new, one line each, into lines. */
+/*
+ * What changed from old to new, one line each, into lines.  Like git
+ * log's, this output is the same in every language: field names,
+ * values and these few words ("created", "deleted", "moved from",
+ * "layout", and lib/diff.c's "added", "removed") are what scripts grep.
+ */
 static void
-changes(struct enas_buf *lines, const struct version *old,
-    const struct version *new)
+changes(struct enas_buf *lines, const struct enas_log_version *old,
+    const struct enas_log_version *new)
 {
 	struct enas_buf a = ENAS_BUF_INIT, b = ENAS_BUF_INIT;
 	struct enas_record *x, *y;
@@ -112,26 +76,23 @@ changes(struct enas_buf *lines, const struct version *old,
 	if (lines->data)
 		lines->data[0] = '\0';
 	if (!new->found) {
-		/* TRANSLATORS: enas log: this commit deleted the record. */
-		if (enas_buf_puts(lines, _("deleted\n")) < 0)
+		if (enas_buf_puts(lines, "deleted\n") < 0)
 			tool_fail(ENAS_ENOMEM);
 		return;
 	}
 	if (!old->found) {
-		/* TRANSLATORS: enas log: this commit created the record. */
-		if (enas_buf_puts(lines, _("created\n")) < 0)
+		if (enas_buf_puts(lines, "created\n") < 0)
 			tool_fail(ENAS_ENOMEM);
 		return;
 	}
 	if (strcmp(old->path.data, new->path.data) != 0 &&
-	    enas_buf_printf(lines, _("moved from %s\n"), old->path.data) < 0)
+	    enas_buf_printf(lines, "moved from %s\n", old->path.data) < 0)
 		tool_fail(ENAS_ENOMEM);
 	x = load(old, &a);
 	y = load(new, &b);
 	if (!x || !y) {
-		if (enas_buf_printf(lines, "%s\n", y ? _("(the version "
-		    "before does not parse)") : _("(this version does not "
-		    "parse)")) < 0)
+		if (enas_buf_printf(lines, "%s\n", y ? "(the version before "
+		    "does not parse)" : "(this version does not parse)") < 0)
 			tool_fail(ENAS_ENOMEM);
 	} else {
 		if (enas_diff_records(&d, x->root, y->root) < 0)
@@ -141,8 +102,7 @@ changes(struct enas_buf *lines, const struct version *old,
 			    enas_buf_puts(lines, "\n") < 0)
 				tool_fail(ENAS_ENOMEM);
 		if (d.n == 0 && !git_oid_equal(&old->blob, &new->blob) &&
-		    /* TRANSLATORS: enas log: only the file's layout changed. */
-		    enas_buf_puts(lines, _("layout\n")) < 0)
+		    enas_buf_puts(lines, "layout\n") < 0)
 			tool_fail(ENAS_ENOMEM);
 	}
 	enas_diff_free(&d);
@@ -169,8 +129,8 @@ print_line(const git_diff_delta *delta, const git_diff_hunk *hunk,
 
 /* git's patch of the record's file(s) between two commits. */
 static void
-print_patch(git_commit *parent, git_commit *c, const struct version *old,
-    const struct version *new)
+print_patch(git_commit *parent, git_commit *c, const struct enas_log_version *old,
+    const struct enas_log_version *new)
 {
 	git_diff_options opts;
 	git_diff_find_options fopts;
@@ -218,8 +178,8 @@ when(char *buf, size_t size, const git_time *t, int date_only)
 }
 
 static void
-show(git_commit *c, git_commit *parent, const struct version *old,
-    const struct version *new)
+show(git_commit *c, git_commit *parent, const struct enas_log_version *old,
+    const struct enas_log_version *new)
 {
 	const git_signature *a = git_commit_author(c);
 	struct enas_buf lines = ENAS_BUF_INIT;
@@ -258,18 +218,13 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct version cur = { 0, { { 0 } }, ENAS_BUF_INIT, 0 };
-	struct version par = { 0, { { 0 } }, ENAS_BUF_INIT, 0 };
-	struct version first = { 0, { { 0 } }, ENAS_BUF_INIT, 0 };
-	struct enas_buf hint = ENAS_BUF_INIT;
+	const struct enas_log_version *first;
+	struct enas_log_step step;
 	struct enas_snapshot *rsnap = NULL;
 	struct enas_kinds *kinds = NULL;
-	git_revwalk *walk = NULL;
-	git_commit *commit = NULL, *parent = NULL, *p0;
+	struct enas_log *log = NULL;
 	const char *dir = NULL, *rev = NULL;
-	git_oid oid;
-	unsigned i, np;
-	int ch, rc, same, shown = 0;
+	int ch, rc, shown = 0;
 
 	tool_init("enas-log", argc, argv);
 	while ((ch = getopt_long(argc, argv, "C:hpr:", longopts,
@@ -306,13 +261,6 @@ main(int argc, char *argv[])
 	if ((rc = enas_repo_open(&repo, NULL, 0)) < 0)
 		tool_fail(rc);
 	git = enas_repo_git(repo);
-	/*
-	 * A year's directory of records is a tree far larger than the 4 KiB
-	 * libgit2 caches by default: keep such trees, so that a parent's
-	 * tree, read for one commit, is not read again for the next.
-	 */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
-	    (size_t)4 << 20);
 	if ((rc = enas_snapshot_under(&rsnap, repo, ENAS_COMMIT, rev,
 	    ENAS_RULES_DIR)) < 0 ||
 	    (rc = tool_kinds(&kinds, rsnap)) < 0)
@@ -320,87 +268,29 @@ main(int argc, char *argv[])
 	if (!(rules = enas_kinds_of_id(kinds, id, strlen(id))))
 		errx(2, _("'%s' is not the id of any kind in %s%s"), id,
 		    rsnap->prefix, ENAS_RULES_DIR);
-	if (git_commit_lookup(&commit, git, &rsnap->commit) < 0)
-		tool_fail(enas_repo_error(_("cannot read the commit")));
-	lookup(&first, commit, NULL);
-	git_commit_free(commit);
-	commit = NULL;
-	if (!first.found)
+	if ((rc = enas_log_new(&log, &first, repo, rules, id,
+	    &rsnap->commit)) < 0)
+		tool_fail(rc);
+	if (!first->found)
 		errx(1, _("no %s record has the id %s at %s"), rules->kind, id,
 		    rev ? rev : "HEAD");
-	if (first.mode == GIT_FILEMODE_LINK)
+	if (first->mode == GIT_FILEMODE_LINK)
 		errx(2, _("%s: is a symbolic link; records are regular files"),
-		    first.path.data);
-	if (enas_buf_puts(&hint, first.path.data) < 0)
-		tool_fail(ENAS_ENOMEM);
-
+		    first->path.data);
 	/*
 	 * Newest first, every commit whose version of the record differs
-	 * from each of its parents' (git log's history simplification):
-	 * two tree lookups a commit, no checkout.
+	 * from each of its parents' (git log's history simplification).
 	 */
-	if (git_revwalk_new(&walk, git) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push(walk, &rsnap->commit) < 0)
-		tool_fail(enas_repo_error(_("cannot walk the history")));
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-		if (git_commit_lookup(&commit, git, &oid) < 0)
-			tool_fail(enas_repo_error(_("cannot read a commit")));
-		lookup(&cur, commit, hint.data);
-		np = git_commit_parentcount(commit);
-		same = 0;
-		p0 = NULL;
-		par.found = 0;
-		for (i = 0; i < np && !same; i++) {
-			if (git_commit_parent(&parent, commit, i) < 0)
-				tool_fail(enas_repo_error(_("cannot read a "
-				    "parent; is the history complete?")));
-
-			lookup(&par, parent, cur.found ? cur.path.data :
-			    hint.data);
-			same = par.found == cur.found && (!cur.found ||
-			    (git_oid_equal(&par.blob, &cur.blob) &&
-			    strcmp(par.path.data, cur.path.data) == 0));
-			if (i == 0 && !same) {
-				p0 = parent;
-				parent = NULL;
-				if (np > 1) {
-					/* keep the first parent's version */
-					struct version t = first;
-
-					first = par;
-					par = t;
-				}
-			}
-			git_commit_free(parent);
-			parent = NULL;
-		}
-		if (!same && (cur.found || np > 0)) {
-			if (np > 1)
-				show(commit, p0, &first, &cur);
-			else
-				show(commit, p0, &par, &cur);
-			shown++;
-		}
-		if (cur.found) {
-			hint.len = 0;
-			if (enas_buf_puts(&hint, cur.path.data) < 0)
-				tool_fail(ENAS_ENOMEM);
-		}
-		git_commit_free(p0);
-		git_commit_free(commit);
-		commit = NULL;
+	while ((rc = enas_log_next(log, &step)) == 1) {
+		show(step.commit, step.parent, step.old, step.new);
+		shown++;
 	}
-	if (rc != GIT_ITEROVER)
-		tool_fail(enas_repo_error(_("cannot walk the history")));
-	git_revwalk_free(walk);
+	if (rc < 0)
+		tool_fail(rc);
+	enas_log_free(log);
 	enas_kinds_free(kinds);
 	enas_snapshot_free(rsnap);
 	enas_repo_free(repo);
-	enas_buf_free(&cur.path);
-	enas_buf_free(&par.path);
-	enas_buf_free(&first.path);
-	enas_buf_free(&hint);
 	tool_flush_stdout();
 	return shown == 0;
 }

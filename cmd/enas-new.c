@@ -26,7 +26,9 @@
 #define DRAWS 20	/* ids drawn before giving up */
 
 /* The editor's copy of a new record, in its private directory. */
-static struct enas_buf tmpdir = ENAS_BUF_INIT, tmpcopy = ENAS_BUF_INIT;
+
+/* The draft the editor opens (cmd/tool.h). */
+static struct tool_draft *const dr = &tool_draft;
 
 static void
 usage(FILE *fp, int status)
@@ -34,41 +36,6 @@ usage(FILE *fp, int status)
 	fputs(_("usage: enas-new [-n] [-C dir] [-s site] kind "
 	    "[field=value ...]\n"), fp);
 	exit(status);
-}
-
-/*
- * tool_fail() and Ctrl-C, a hang-up or a kill leave no draft behind
- * (.git/enas-tmp-*).  While the editor runs, Ctrl-C is the editor's.
- */
-static void
-remove_tmp(void *arg)
-{
-	(void)arg;
-	if (tmpdir.data)
-		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
-}
-
-/* The last check's diagnostics, shown in the editor's copy. */
-static struct enas_diags shown = ENAS_DIAGS_INIT;
-
-/*
- * The editor's copy (its error block left out), and the same with its
- * comment lines left empty, as the last check saw it: the diagnostics
- * are printed with the lines of the record as it is written.
- */
-static struct enas_buf *seen, *blanked;
-
-/* Print a diagnostic, and keep it for the editor's copy. */
-static void
-show_diag(void *ctx, const struct enas_diag *d)
-{
-	struct enas_diag w = *d;
-
-	if (seen && blanked && w.line > 0)
-		w.line = enas_editor_line(seen->data, seen->len,
-		    blanked->data, blanked->len, w.line);
-	tool_print_diag(ctx, &w);
-	enas_diags_add(&shown, d);
 }
 
 /*
@@ -216,13 +183,14 @@ check_text(struct enas_buf *path, char *id, struct enas_repo *repo,
 	ch.buf = text->data;
 	ch.len = text->len;
 	ch.mode = 0;
-	enas_diags_clear(&shown);
-	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1, show_diag,
-	    NULL) : enas_worktree_check(repo, &ch, 1, show_diag, NULL);
+	enas_diags_clear(&dr->shown);
+	rc = commit ? enas_commit_check(tree, head, repo, &ch, 1,
+	    tool_draft_diag, NULL) : enas_worktree_check(repo, &ch, 1,
+	    tool_draft_diag, NULL);
 	if (rc < 0)
 		tool_fail(rc);
 	if (rc == 0 && strcmp(id, drawn) != 0 && taken(repo, r, id)) {
-		enas_diag_report(show_diag, NULL, path->data, 1, 1,
+		enas_diag_report(tool_draft_diag, NULL, path->data, 1, 1,
 		    ENAS_ERROR, "id", NULL, _("a %s record with the id %s "
 		    "exists already"), r->kind, id);
 		rc = 1;
@@ -480,9 +448,9 @@ main(int argc, char *argv[])
 
 	/* The editor, until the record passes or the user gives up. */
 	if (!noedit) {
-		tool_at_fail(remove_tmp, NULL);
-		if ((rc = enas_tmpdir_make(&tmpdir, repo)) < 0 ||
-		    enas_buf_printf(&tmpcopy, "%s/%s.yaml", tmpdir.data,
+		tool_at_fail(tool_draft_remove, NULL);
+		if ((rc = enas_tmpdir_make(&dr->dir, repo)) < 0 ||
+		    enas_buf_printf(&dr->copy, "%s/%s.yaml", dr->dir.data,
 		    drawn) < 0)
 			tool_fail(rc < 0 ? rc : ENAS_ENOMEM);
 		if (enas_buf_add(&draft, text.data, text.len) < 0)
@@ -490,15 +458,16 @@ main(int argc, char *argv[])
 	}
 	for (;;) {
 		if (!noedit) {
-			if ((rc = enas_write_atomic(tmpdir.data, tmpcopy.data +
-			    tmpdir.len + 1, draft.data, draft.len, 0)) < 0) {
-				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+			if ((rc = enas_write_atomic(dr->dir.data,
+			    dr->copy.data + dr->dir.len + 1, draft.data,
+			    draft.len, 0)) < 0) {
+				tool_draft_remove(NULL);
 				tool_fail(rc);
 			}
-			if (enas_editor_run(tmpcopy.data) < 0 ||
-			    enas_file_read(&text, tmpcopy.data,
+			if (enas_editor_run(dr->copy.data) < 0 ||
+			    enas_file_read(&text, dr->copy.data,
 			    ENAS_RECORD_MAX + 1) < 0) {
-				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				tool_draft_remove(NULL);
 				/* TRANSLATORS: %s says what failed. */
 				errx(2, _("%s; nothing written"),
 				    enas_error_last());
@@ -513,7 +482,7 @@ main(int argc, char *argv[])
 			    draft.data, draft.len) == 0) ||
 			    enas_editor_blank(text.data + skip,
 			    text.len - skip)) {
-				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				tool_draft_remove(NULL);
 				fputs(_("enas-new: nothing written\n"),
 				    stderr);
 				status = 1;
@@ -526,8 +495,8 @@ main(int argc, char *argv[])
 			    skip) < 0 || enas_editor_strip(&checked,
 			    body.data, body.len, ENAS_STRIP_BLANK) < 0)
 				tool_fail(ENAS_ENOMEM);
-			seen = &body;
-			blanked = &checked;
+			dr->seen = &body;
+			dr->blanked = &checked;
 		} else if ((checked.len = 0, enas_buf_add(&checked, text.data,
 		    text.len)) < 0)
 			tool_fail(ENAS_ENOMEM);
@@ -535,18 +504,19 @@ main(int argc, char *argv[])
 		    &tree, &head);
 		if (errors == 0)
 			break;
-		if (noedit || shown.nomem || !tool_again()) {
+		if (noedit || dr->shown.nomem || !tool_again()) {
 			if (!noedit)
-				enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+				tool_draft_remove(NULL);
 			fputs(_("enas-new: nothing written\n"), stderr);
 			status = 1;
 			goto done;
 		}
-		if (enas_editor_mark(&draft, body.data, body.len, &shown) < 0)
+		if (enas_editor_mark(&draft, body.data, body.len,
+		    &dr->shown) < 0)
 			tool_fail(ENAS_ENOMEM);
 	}
 	/* What is written: no comment, no field left empty. */
-	seen = blanked = NULL;
+	dr->seen = dr->blanked = NULL;
 	if ((rc = enas_editor_strip(&checked, text.data + skip, text.len -
 	    skip, 0)) < 0 || (rc = enas_template_tidy(&final, checked.data,
 	    checked.len)) < 0)
@@ -559,7 +529,7 @@ main(int argc, char *argv[])
 		if ((rc = enas_repo_lock(&lock, repo)) < 0) {
 			if (!noedit)
 				warnx(_("your record is kept in %s"),
-				    tmpcopy.data);
+				    dr->copy.data);
 			tool_fail(rc);
 		}
 		if (strcmp(id, drawn) != 0 || !taken(repo, r, id))
@@ -582,7 +552,7 @@ main(int argc, char *argv[])
 	    &head) != 0) {
 		enas_lock_release(lock);
 		if (!noedit)
-			warnx(_("your record is kept in %s"), tmpcopy.data);
+			warnx(_("your record is kept in %s"), dr->copy.data);
 		status = 1;
 		goto done;
 	}
@@ -590,7 +560,7 @@ main(int argc, char *argv[])
 	if (commit && enas_commit_locks(repo) < 0) {
 		warnx("%s", enas_error_last());
 		if (!noedit)
-			warnx(_("your record is kept in %s"), tmpcopy.data);
+			warnx(_("your record is kept in %s"), dr->copy.data);
 		errx(2, "%s", _("nothing written"));
 
 	}
@@ -609,7 +579,7 @@ main(int argc, char *argv[])
 	}
 	enas_lock_release(lock);
 	if (!noedit)
-		enas_tmpdir_remove(tmpdir.data, tmpcopy.data);
+		tool_draft_remove(NULL);
 	printf("%s\n", id);
 done:
 	enas_kinds_free(kinds);
@@ -618,14 +588,14 @@ done:
 	enas_buf_free(&text);
 	enas_buf_free(&final);
 	enas_buf_free(&path);
-	enas_buf_free(&tmpdir);
-	enas_buf_free(&tmpcopy);
+	enas_buf_free(&dr->dir);
+	enas_buf_free(&dr->copy);
 	enas_buf_free(&cfg);
 	enas_buf_free(&msg);
 	enas_buf_free(&draft);
 	enas_buf_free(&checked);
 	enas_buf_free(&body);
-	enas_diags_clear(&shown);
+	enas_diags_clear(&dr->shown);
 	enas_template_refs_free(refs);
 	free(set);
 	tool_flush_stdout();

@@ -31,6 +31,7 @@
 #include "commit.h"
 #include "i18n.h"
 #include "repo.h"
+#include "tool.h"
 #include "tree.h"
 
 #define SYNC_RETRIES 10		/* default for enas.syncRetries */
@@ -480,6 +481,7 @@ main(int argc, char *argv[])
 	int ch, rc, mode = -1, have_up, pushed = 0, landed = 0;
 	FILE *pusherr;
 
+	tool_init("enas-sync", argc, argv);
 	memset(&s, 0, sizeof(s));
 	while ((ch = getopt_long(argc, argv, "C:hmn:q", longopts, NULL)) !=
 	    -1) {

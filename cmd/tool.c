@@ -136,7 +136,6 @@ tool_again(void)
 		 * and a (abandon), in every language: keep "(e)" and "(a)".
 		 */
 		fprintf(stderr, _("%s: (e)dit again or (a)bandon? "),
-
 		    tool_progname);
 		if (!fgets(answer, sizeof(answer), stdin))
 			return 0;
@@ -145,6 +144,30 @@ tool_again(void)
 		if (answer[0] == 'a')
 			return 0;
 	}
+}
+
+struct tool_draft tool_draft = { ENAS_BUF_INIT, ENAS_BUF_INIT,
+	ENAS_DIAGS_INIT, NULL, NULL };
+
+void
+tool_draft_diag(void *ctx, const struct enas_diag *d)
+{
+	struct enas_diag w = *d;
+	struct tool_draft *t = &tool_draft;
+
+	if (t->seen && t->blanked && w.line > 0)
+		w.line = enas_editor_line(t->seen->data, t->seen->len,
+		    t->blanked->data, t->blanked->len, w.line);
+	tool_print_diag(ctx, &w);
+	enas_diags_add(&t->shown, d);
+}
+
+void
+tool_draft_remove(void *arg)
+{
+	(void)arg;
+	if (tool_draft.dir.data)
+		enas_tmpdir_remove(tool_draft.dir.data, tool_draft.copy.data);
 }
 
 _Noreturn void

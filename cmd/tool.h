@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "editor.h"
 #include "enas.h"
 #include "kinds.h"
 
@@ -64,6 +65,32 @@ void tool_at_fail(void (*fn)(void *), void *arg);
  * is not a terminal, or at its end).
  */
 int tool_again(void);
+
+/*
+ * The draft of enas new and enas edit: its temporary directory and the
+ * copy the editor opens (tool_draft_remove, given to tool_at_fail, takes
+ * them away on a failure or a signal); the last check's diagnostics,
+ * shown in the copy when it is edited again; and the copy as that
+ * check saw it (seen, with its error block left out, and blanked, its
+ * comment lines left empty), so that a diagnostic names the line as
+ * the person wrote it.
+ */
+struct tool_draft {
+	struct enas_buf dir, copy;
+	struct enas_diags shown;
+	struct enas_buf *seen, *blanked;
+};
+extern struct tool_draft tool_draft;
+
+/* Print a diagnostic at its line in the copy, and keep it to show. */
+void tool_draft_diag(void *ctx, const struct enas_diag *d);
+
+/*
+ * Remove the draft's copy and directory (.git/enas-tmp-*), if any: given
+ * to tool_at_fail(), tool_fail() and Ctrl-C, a hang-up or a kill leave
+ * no draft behind.  While the editor runs, Ctrl-C is the editor's.
+ */
+void tool_draft_remove(void *arg);
 
 /*
  * The kinds of snap (lib/kinds), the rules' problems printed with

@@ -542,6 +542,165 @@ cmp_desc(const void *a, const void *b, void *arg)
 }
 
 /*
+ * The fewest complements, by search.  protect() finds a pattern one
+ * complement at a time, which can take more cells than needed (a cell
+ * that protects one figure when another would have protected two).
+ * The search tries every set of shown non-zero cells, smaller sets
+ * first and, within a size, the smaller total first, each audited
+ * whole; the first size with a safe set gives the set of that size with
+ * the smallest total.  An audit costs about as much as the table has
+ * cells, so the search stops after SEARCH_WORK / cells audits (at least
+ * SEARCH_MIN): a large table keeps what protect() found, and the
+ * pattern never depends on the machine's speed.
+ */
+#define SEARCH_WORK 48000
+#define SEARCH_MIN 50
+
+struct search {
+	struct cube *q;
+	struct enas_audit *au;
+	size_t *cand, ncand;	/* shown non-zero cells, smaller first */
+	size_t *pick, *best;
+	size_t nbest;
+	long long bestsum;	/* of best; -1 while none */
+	long budget;
+	int rc;
+};
+
+static int
+cmp_asc(const void *a, const void *b, void *arg)
+{
+	return cmp_desc(b, a, arg);
+}
+
+/* Audit the picked set; 1 if it protects the table. */
+static int
+try_set(struct search *sr, size_t n)
+{
+	long long r;
+	size_t i;
+
+	if (sr->budget-- <= 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		set_mark(sr->q, sr->au, sr->cand[sr->pick[i]],
+		    ENAS_CELL_SECONDARY);
+	r = enas_audit_run(sr->au, NULL, NULL, 1);
+	for (i = 0; i < n; i++)
+		set_mark(sr->q, sr->au, sr->cand[sr->pick[i]],
+		    ENAS_CELL_SHOWN);
+	if (r < 0) {
+		sr->rc = (int)r;
+		return -1;
+	}
+	return r == 0;
+}
+
+/* Sets of n candidates from index from on, cheaper than the best. */
+static int
+search_sets(struct search *sr, size_t depth, size_t n, size_t from,
+    long long sum)
+{
+	size_t i;
+	long long v;
+	int r;
+
+	if (depth == n) {
+		if ((r = try_set(sr, n)) <= 0)
+			return r;
+		memcpy(sr->best, sr->pick, n * sizeof(*sr->pick));
+		sr->nbest = n;
+		sr->bestsum = sum;
+		return 1;
+	}
+	for (i = from; i + (n - depth) <= sr->ncand; i++) {
+		v = sr->q->c[sr->cand[i]].value;
+		/* The rest cost at least v each: no cheaper set from here. */
+		if (sr->bestsum >= 0 && sum + v * (long long)(n - depth) >=
+		    sr->bestsum)
+			break;
+		sr->pick[depth] = i;
+		if (search_sets(sr, depth + 1, n, i + 1, sum + v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Search for a cheaper pattern than the current one (nsec complements;
+ * none when the table was refused, then any size will do).  Returns 1
+ * and leaves the cheaper pattern marked, 0 when none was found within
+ * the budget (marks unchanged), or a negative status.
+ */
+static int
+search(struct cube *q, struct enas_audit *au, int refused)
+{
+	struct search sr;
+	size_t i, n, nsec = 0, max;
+	long long secsum = 0;
+	unsigned char *was = NULL;
+	int rc = ENAS_ENOMEM, found = 0;
+
+	memset(&sr, 0, sizeof(sr));
+	sr.q = q;
+	sr.au = au;
+	sr.bestsum = -1;
+	sr.budget = (long)(SEARCH_WORK / (enas_audit_size(au) + 1));
+	if (sr.budget < SEARCH_MIN)
+		sr.budget = SEARCH_MIN;
+	if (!(sr.cand = enas_calloc(q->nc + 1, sizeof(*sr.cand))) ||
+	    !(sr.pick = enas_calloc(q->nc + 1, sizeof(*sr.pick))) ||
+	    !(sr.best = enas_calloc(q->nc + 1, sizeof(*sr.best))) ||
+	    !(was = enas_calloc(q->nc + 1, 1)))
+		goto out;
+	for (i = 0; i < q->nc; i++) {
+		struct ccell *c = &q->c[i];
+
+		if (c->twin != i)
+			continue;
+		was[i] = (unsigned char)c->mark;
+		if (c->mark == ENAS_CELL_SECONDARY) {
+			nsec++;
+			secsum += c->value;
+		}
+		if (c->mark != ENAS_CELL_PRIMARY && c->value > 0)
+			sr.cand[sr.ncand++] = i;
+	}
+	qsort_r(sr.cand, sr.ncand, sizeof(*sr.cand), cmp_asc, q);
+	for (i = 0; i < sr.ncand; i++)
+		set_mark(q, au, sr.cand[i], ENAS_CELL_SHOWN);
+	max = refused ? sr.ncand : nsec;
+	for (n = refused ? 0 : 1; n <= max && !found; n++) {
+		/* At the size protect() found, only a smaller total. */
+		if (!refused && n == nsec)
+			sr.bestsum = secsum;
+		if (search_sets(&sr, 0, n, 0, 0) < 0 && sr.rc < 0) {
+			rc = sr.rc;
+			goto out;
+		}
+		found = sr.nbest == n && sr.bestsum >= 0 &&
+		    (refused || n < nsec || sr.bestsum < secsum);
+		if (sr.budget <= 0)
+			break;
+	}
+	if (found)
+		for (i = 0; i < sr.nbest; i++)
+			set_mark(q, au, sr.cand[sr.best[i]],
+			    ENAS_CELL_SECONDARY);
+	else
+		for (i = 0; i < q->nc; i++)
+			if (q->c[i].twin == i && q->c[i].mark != was[i])
+				set_mark(q, au, i, was[i]);
+	rc = found;
+out:
+	free(sr.cand);
+	free(sr.pick);
+	free(sr.best);
+	free(was);
+	return rc;
+}
+
+/*
  * Withhold the small cells of the cube, and complements until no
  * withheld cell can be worked out; then give back every complement
  * that is not needed, the largest first.
@@ -624,11 +783,7 @@ protect(struct cube *q, long long k)
 			continue;
 		}
 		if (ncand == 0) {
-			rc = enas_error_set(ENAS_EDATA, _("the small counts of "
-			    "this table cannot be hidden: its totals would "
-			    "give them away; group by fewer fields or by a "
-			    "longer period"));
-			goto out;
+			goto refused;
 		}
 		memset(one, 0, nc);
 		one[q->c[i].id] = 1;
@@ -646,11 +801,7 @@ protect(struct cube *q, long long k)
 			j = 0;
 		set_mark(q, au, cand[j], ENAS_CELL_SECONDARY);
 		if (nsec == q->nc) {
-			rc = enas_error_set(ENAS_EDATA, _("the small counts of "
-			    "this table cannot be hidden: its totals would "
-			    "give them away; group by fewer fields or by a "
-			    "longer period"));
-			goto out;
+			goto refused;
 		}
 		sec[nsec++] = cand[j];
 		memcpy(check, exposed, nc);
@@ -669,7 +820,18 @@ protect(struct cube *q, long long k)
 		if (n > 0)
 			set_mark(q, au, sec[i], ENAS_CELL_SECONDARY);
 	}
-	rc = 0;
+	rc = search(q, au, 0);
+	if (rc > 0)
+		rc = 0;
+	goto out;
+refused:
+	/* Refuse only when no set of cells found by search protects it. */
+	if ((rc = search(q, au, 1)) == 0)
+		rc = enas_error_set(ENAS_EDATA, _("the small counts of this "
+		    "table cannot be hidden: its totals would give them away; "
+		    "group by fewer fields or by a longer period"));
+	else if (rc > 0)
+		rc = 0;
 out:
 	enas_audit_free(au);
 	free(x);

@@ -65,7 +65,8 @@ ok() {
 }
 
 # is WANT GOT DESCRIPTION: exact comparison, with a diff on failure;
-# returns 1 on failure, so that "is ... || show more" shows more.
+# the diff goes to stderr, where prove shows it without -v; returns 1
+# on failure, so that "is ... || show more" shows more.
 is() {
 	if [ "$1" = "$2" ]; then
 		ok 0 "$3"
@@ -73,7 +74,7 @@ is() {
 		ok 1 "$3"
 		printf '%s\n' "$1" >"$TMP/want"
 		printf '%s\n' "$2" >"$TMP/got"
-		diff -u "$TMP/want" "$TMP/got" | sed 's/^/# /'
+		diff -u "$TMP/want" "$TMP/got" | sed 's/^/# /' >&2
 		return 1
 	fi
 }

@@ -3,7 +3,7 @@
 # fields that changed, following the record into another year.
 . "$(dirname "$0")/lib.sh"
 
-plan 9
+plan 11
 
 cd "$TMP" && enas init r >/dev/null && cd r || exit 2
 
@@ -114,5 +114,24 @@ run enas log NDR-2024-ZZZZZ
 is "1:enas-log: no case record has the id NDR-2024-ZZZZZ at HEAD" "$rc:$err" "no such record"
 run enas log -r "$c1" --oneline NDR-2024-7K3QP
 is "0:$(s $c1) 2024-12-02 <office@example.org> created" "$rc:$out" "-r: from an older commit"
+
+# Deleted, then written again at the same place: both show, and the
+# older life under them (git log -- PATH would show the same commits).
+git show HEAD:records/cases/2023/NDR-2024-7K3QP.yaml >"$TMP/keep"
+git rm -q records/cases/2023/NDR-2024-7K3QP.yaml
+at 12 git commit -q --no-verify -m "case NDR-2024-7K3QP: removed"
+c12=$(git rev-parse HEAD)
+mkdir -p records/cases/2023
+cp "$TMP/keep" records/cases/2023/NDR-2024-7K3QP.yaml
+sed -i 's/^risk_level: high/risk_level: medium/' \
+    records/cases/2023/NDR-2024-7K3QP.yaml
+git add records && at 13 git commit -q -m "case NDR-2024-7K3QP: again"
+c13=$(git rev-parse HEAD)
+run enas log --oneline NDR-2024-7K3QP
+is "0:$(s $c13) 2024-12-13 <office@example.org> created
+$(s $c12) 2024-12-12 <office@example.org> deleted
+$(s $c8) 2024-12-09 <office@example.org> care: residential_care -> safehouse" \
+    "$rc:$(printf '%s\n' "$out" | head -3)" "deleted and written again: both, then the older life"
+is "8" "$(printf '%s\n' "$out" | wc -l)" "eight commits"
 
 done_testing

@@ -351,8 +351,20 @@ worker() {
 	while [ $i -le "$rounds" ]; do
 		id=$(printf '%s-2024-1%04d' "$code" "$i")
 		office_case "$o" "$id" >>"$TMP/$o.log" 2>&1 || return 1
-		if ! enas-sync -C "$TMP/$o" >"$TMP/$o.out" 2>>"$TMP/$o.log"; then
-			echo "round $i: enas sync failed" >>"$TMP/$o.log"
+		enas-sync -C "$TMP/$o" >"$TMP/$o.out" 2>"$TMP/$o.err"
+		rc=$?
+		cat "$TMP/$o.err" >>"$TMP/$o.log"
+		# Exit 2 says "your commits are safe ... enas sync again":
+		# a person runs it again, once; the run is counted and shown.
+		if [ $rc = 2 ]; then
+			echo "round $i: enas sync: exit 2, run again" >>"$TMP/$o.log"
+			sed "s/^/# $o, round $i (run again): /" "$TMP/$o.err" >&2
+			echo "$o $i" >>"$TMP/again"
+			enas-sync -C "$TMP/$o" >"$TMP/$o.out" 2>>"$TMP/$o.log"
+			rc=$?
+		fi
+		if [ $rc != 0 ]; then
+			echo "round $i: enas sync failed (exit $rc)" >>"$TMP/$o.log"
 			return 1
 		fi
 		n=$(sed -n 's/.*(after \([0-9]*\) retr.*/\1/p' "$TMP/$o.out")
@@ -372,13 +384,14 @@ for p in $pids; do
 	wait "$p" || failed=$((failed + 1))
 done
 secs=$(( $(date +%s) - start ))
-is 0 "$failed" "4 offices x $rounds enas sync at once: every sync succeeds within its retries" ||
-	cat "$TMP"/*.log | sed 's/^/# /'
+is 0 "$failed" "4 offices x $rounds enas sync at once: every sync lands within its retries, or says the commits are safe and lands when run again" ||
+	cat "$TMP"/*.log | sed 's/^/# /' >&2
 total=0
 for o in casablanca marrakech oujda nador; do
 	total=$((total + $(cat "$TMP/$o.retries" 2>/dev/null || echo 0)))
 done
-echo "# $((4 * rounds)) syncs in ${secs}s, $total retries (another office had pushed first)"
+echo "# $((4 * rounds)) syncs in ${secs}s, $total retries (another office had pushed first)," \
+    "$(cat "$TMP/again" 2>/dev/null | wc -l | tr -d ' ') run again by hand"
 
 git clone -q admin:records "$TMP/check"
 subjects=$(git -C "$TMP/check" log --format=%s main | grep '^case [A-Z]*-2024-1[0-9]*: new$')
@@ -406,6 +419,6 @@ is "0 0 0 0" "$(for o in casablanca marrakech oujda nador; do
 		echo "# $o: main $(git -C "$TMP/$o" rev-parse --short main)," \
 		    "origin/main $(git -C "$TMP/$o" rev-parse --short origin/main)"
 		sed 's/^/# /' "$TMP/$o.out" "$TMP/$o.log"
-	done
+	done >&2
 
 done_testing

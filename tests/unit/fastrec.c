@@ -15,6 +15,7 @@
 #include "fastrec.h"
 #include "record.h"
 
+#include "nodes.h"
 #include "tap.h"
 
 static unsigned long long seed = 0x2545f4914f6cdd1dULL;
@@ -56,33 +57,6 @@ static const char *const samples[] = {
 	"            f: 1\n",
 };
 
-static int
-same(const struct enas_node *a, const struct enas_node *b, char *why,
-    size_t size)
-{
-	const struct enas_node *x, *y;
-
-	if (a->type != b->type || a->line != b->line || a->col != b->col ||
-	    a->key_line != b->key_line || a->key_col != b->key_col ||
-	    a->nchild != b->nchild || a->quoted != b->quoted ||
-	    (a->key == NULL) != (b->key == NULL) ||
-	    (a->key && strcmp(a->key, b->key) != 0) ||
-	    a->len != b->len || (a->type == ENAS_SCALAR &&
-	    memcmp(a->value, b->value, a->len) != 0)) {
-		snprintf(why, size, "%d:%d %s (type %d/%d at %d:%d/%d:%d, "
-		    "key %d:%d/%d:%d, '%.*s'/'%.*s')", a->line, a->col,
-		    a->key ? a->key : "-", a->type, b->type, a->line, a->col,
-		    b->line, b->col, a->key_line, a->key_col, b->key_line,
-		    b->key_col, (int)a->len, a->value ? a->value : "",
-		    (int)b->len, b->value ? b->value : "");
-		return 0;
-	}
-	for (x = a->child, y = b->child; x && y; x = x->next, y = y->next)
-		if (!same(x, y, why, size))
-			return 0;
-	return 1;
-}
-
 /*
  * 1 if the fast reader agrees with the full parser on buf, setting
  * *accepted when it did not decline.
@@ -108,7 +82,7 @@ agree(struct enas_fastrec *f, const char *buf, size_t len, int *accepted,
 		snprintf(why, size, "accepted what the full parser refuses");
 		return 0;
 	}
-	rc = same(fast, full->root, why, size);
+	rc = nodes_same(fast, full->root, why, size);
 	enas_record_free(full);
 	return rc;
 }

@@ -1,0 +1,373 @@
+/*
+ * log.c: the history of one record, as git log walks a path.
+ *
+ * Two memories keep the walk at git's cost.  Down the path, each level
+ * remembers the last trees it read and the entry it found in each: a
+ * directory whose tree id is one of those is not read again (a year's
+ * directory of 25 000 records that did not change costs nothing).
+ * Across commits, the last versions are remembered by commit: the
+ * version read for a parent is the one the walk needs next, when that
+ * parent's turn comes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "find.h"
+#include "i18n.h"
+#include "log.h"
+
+#define LEVELS 16	/* levels of the path with a memory */
+#define TREES 4		/* trees remembered per level */
+#define VERSIONS 8	/* versions remembered, by commit */
+
+/* An entry found (or not) in a tree at one level. */
+struct seen {
+	int used;
+	git_oid tree;
+	int found;
+	git_oid id;
+	unsigned mode;
+};
+
+/* A commit's version, read at path; searched: looked for elsewhere. */
+struct memo {
+	int used;
+	git_oid commit;
+	int searched;
+	struct enas_log_version v;
+};
+
+struct enas_log {
+	struct enas_repo *repo;
+	git_repository *git;
+	const struct enas_rules *rules;
+	char *id;
+	git_revwalk *walk;
+	struct enas_buf hint;		/* the path seen last */
+	struct enas_buf name;		/* scratch: one component */
+	struct enas_buf levels;		/* the path the levels remember */
+	struct seen seen[LEVELS][TREES];
+	unsigned next_seen[LEVELS];
+	struct memo memo[VERSIONS];
+	unsigned next_memo;
+	struct enas_log_version cur, par, old;
+	git_commit *commit, *parent;
+};
+
+static void
+version_copy(struct enas_log_version *to, const struct enas_log_version *from,
+    int *rc)
+{
+	to->found = from->found;
+	to->blob = from->blob;
+	to->mode = from->mode;
+	to->path.len = 0;
+	if (enas_buf_add(&to->path, from->path.data ? from->path.data : "",
+	    from->path.len) < 0)
+		*rc = ENAS_ENOMEM;
+}
+
+static void
+forget_levels(struct enas_log *l)
+{
+	memset(l->seen, 0, sizeof(l->seen));
+	memset(l->next_seen, 0, sizeof(l->next_seen));
+}
+
+/* The entry name in tree id, through the level's memory. */
+static int
+entry(struct enas_log *l, size_t level, const git_oid *tree,
+    const char *name, struct seen *out)
+{
+	const git_tree_entry *te;
+	git_tree *t = NULL;
+	struct seen *s;
+	size_t i;
+
+	if (level < LEVELS)
+		for (i = 0; i < TREES; i++) {
+			s = &l->seen[level][i];
+			if (s->used && git_oid_equal(&s->tree, tree)) {
+				*out = *s;
+				return 0;
+			}
+		}
+	if (git_tree_lookup(&t, l->git, tree) < 0)
+		return enas_repo_error(_("cannot read a tree"));
+	memset(out, 0, sizeof(*out));
+	out->used = 1;
+	out->tree = *tree;
+	if ((te = git_tree_entry_byname(t, name))) {
+		out->found = 1;
+		out->id = *git_tree_entry_id(te);
+		out->mode = git_tree_entry_filemode(te);
+	}
+	git_tree_free(t);
+	if (level < LEVELS) {
+		l->seen[level][l->next_seen[level]] = *out;
+		l->next_seen[level] = (l->next_seen[level] + 1) % TREES;
+	}
+	return 0;
+}
+
+/*
+ * The version at path in commit c, down the tree ids.  The memories of
+ * the levels hold names of one path: a new path forgets them.
+ */
+static int
+at_path(struct enas_log *l, git_commit *c, const char *path,
+    struct enas_log_version *v)
+{
+	const char *p = path, *slash;
+	struct seen e;
+	git_oid tree = *git_commit_tree_id(c);
+	size_t level = 0;
+	int rc;
+
+	v->found = 0;
+	v->path.len = 0;
+	if (enas_buf_puts(&v->path, path) < 0)
+		return ENAS_ENOMEM;
+	if (!*path)
+		return 0;
+	if (!l->levels.data || strcmp(l->levels.data, path) != 0) {
+		forget_levels(l);
+		l->levels.len = 0;
+		if (enas_buf_puts(&l->levels, path) < 0)
+			return ENAS_ENOMEM;
+	}
+	for (;;) {
+		slash = strchr(p, '/');
+		l->name.len = 0;
+		if (enas_buf_add(&l->name, p, slash ? (size_t)(slash - p) :
+		    strlen(p)) < 0)
+			return ENAS_ENOMEM;
+		if ((rc = entry(l, level, &tree, l->name.data, &e)) < 0)
+			return rc;
+		if (!e.found)
+			return 0;
+		if (!slash)
+			break;
+		if (e.mode != GIT_FILEMODE_TREE)
+			return 0;
+		tree = e.id;
+		p = slash + 1;
+		level++;
+	}
+	if (e.mode == GIT_FILEMODE_TREE)
+		return 0;
+	v->found = 1;
+	v->blob = e.id;
+	v->mode = e.mode;
+	return 0;
+}
+
+/* Wherever the record's kind keeps it in commit c. */
+static int
+search(struct enas_log *l, git_commit *c, struct enas_log_version *v)
+{
+	git_tree *tree = NULL;
+	unsigned mode = 0;
+	int rc;
+
+	if (git_commit_tree(&tree, c) < 0)
+		return enas_repo_error(_("cannot read a commit's tree"));
+	rc = enas_find(&v->path, &mode, &v->blob, l->repo, tree, l->rules,
+	    l->id);
+	git_tree_free(tree);
+	if (rc < 0)
+		return rc;
+	v->found = rc == 1 && mode != GIT_FILEMODE_TREE;
+	v->mode = mode;
+	return 0;
+}
+
+/*
+ * The version of the record in commit c: at path when it is there;
+ * else, when look_elsewhere, wherever its kind keeps it.  A version
+ * remembered for c is used when it answers the question asked, or
+ * always when trust (the walk reaching a commit it has read as a
+ * parent: what the parent's child asked then is what counts).
+ */
+static int
+version(struct enas_log *l, git_commit *c, const char *path,
+    int look_elsewhere, int trust, struct enas_log_version *v)
+{
+	const git_oid *id = git_commit_id(c);
+	struct memo *m;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < VERSIONS; i++) {
+		m = &l->memo[i];
+		if (!m->used || !git_oid_equal(&m->commit, id))
+			continue;
+		if ((m->v.found || strcmp(m->v.path.data ? m->v.path.data :
+		    "", path) == 0) &&
+		    (trust || m->v.found || m->searched || !look_elsewhere)) {
+			version_copy(v, &m->v, &rc);
+			return rc;
+		}
+		break;
+	}
+	if ((rc = at_path(l, c, path, v)) < 0)
+		return rc;
+	if (!v->found && look_elsewhere) {
+		if ((rc = search(l, c, v)) < 0)
+			return rc;
+		if (!v->found) {
+			v->path.len = 0;
+			if (enas_buf_puts(&v->path, path) < 0)
+				return ENAS_ENOMEM;
+		}
+	}
+	if (i == VERSIONS) {
+		m = &l->memo[l->next_memo];
+		l->next_memo = (l->next_memo + 1) % VERSIONS;
+	}
+	m->used = 1;
+	m->commit = *id;
+	m->searched = look_elsewhere;
+	version_copy(&m->v, v, &rc);
+	return rc;
+}
+
+static int
+same(const struct enas_log_version *a, const struct enas_log_version *b)
+{
+	return a->found == b->found && (!a->found ||
+	    (git_oid_equal(&a->blob, &b->blob) &&
+	    strcmp(a->path.data, b->path.data) == 0));
+}
+
+int
+enas_log_new(struct enas_log **out, const struct enas_log_version **first,
+    struct enas_repo *repo, const struct enas_rules *r, const char *id,
+    const git_oid *start)
+{
+	struct enas_log *l;
+	git_commit *c = NULL;
+	int rc = ENAS_ENOMEM;
+
+	*out = NULL;
+	if (!(l = enas_calloc(1, sizeof(*l))))
+		return ENAS_ENOMEM;
+	l->repo = repo;
+	l->git = enas_repo_git(repo);
+	l->rules = r;
+	if (!(l->id = enas_strdup(id)))
+		goto fail;
+	if (git_commit_lookup(&c, l->git, start) < 0) {
+		rc = enas_repo_error(_("cannot read the commit"));
+		goto fail;
+	}
+	rc = search(l, c, &l->cur);
+	git_commit_free(c);
+	if (rc < 0)
+		goto fail;
+	rc = ENAS_ENOMEM;
+	if (l->cur.found && enas_buf_puts(&l->hint, l->cur.path.data) < 0)
+		goto fail;
+	if (git_revwalk_new(&l->walk, l->git) < 0 ||
+	    git_revwalk_sorting(l->walk, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(l->walk, start) < 0) {
+		rc = enas_repo_error(_("cannot walk the history"));
+		goto fail;
+	}
+	if (first)
+		*first = &l->cur;
+	*out = l;
+	return 0;
+fail:
+	enas_log_free(l);
+	return rc;
+}
+
+int
+enas_log_next(struct enas_log *l, struct enas_log_step *step)
+{
+	git_commit *parent = NULL;
+	git_oid oid;
+	unsigned i, np;
+	int rc, eq;
+
+	for (;;) {
+		git_commit_free(l->commit);
+		git_commit_free(l->parent);
+		l->commit = l->parent = NULL;
+		if ((rc = git_revwalk_next(&oid, l->walk)) == GIT_ITEROVER)
+			return 0;
+		if (rc < 0)
+			return enas_repo_error(_("cannot walk the history"));
+		if (git_commit_lookup(&l->commit, l->git, &oid) < 0)
+			return enas_repo_error(_("cannot read a commit"));
+		if ((rc = version(l, l->commit, l->hint.data ? l->hint.data :
+		    "", 1, 1, &l->cur)) < 0)
+			return rc;
+		np = git_commit_parentcount(l->commit);
+		eq = 0;
+		l->old.found = 0;
+		l->par.found = 0;
+		for (i = 0; i < np && !eq; i++) {
+			if (git_commit_parent(&parent, l->commit, i) < 0)
+				return enas_repo_error(_("cannot read a "
+				    "parent; is the history complete?"));
+			/*
+			 * Gone from its path: moved, or created here; only
+			 * then is the parent searched.
+			 */
+			rc = version(l, parent, l->cur.found ?
+			    l->cur.path.data : l->hint.data ? l->hint.data :
+			    "", l->cur.found, 0, &l->par);
+			if (rc < 0) {
+				git_commit_free(parent);
+				return rc;
+			}
+			eq = same(&l->par, &l->cur);
+			if (i == 0 && !eq) {
+				/* A merge is shown against its first parent. */
+				l->parent = parent;
+				parent = NULL;
+				version_copy(&l->old, &l->par, &rc);
+				if (rc < 0)
+					return rc;
+			}
+			git_commit_free(parent);
+			parent = NULL;
+		}
+		if (l->cur.found) {
+			l->hint.len = 0;
+			if (enas_buf_puts(&l->hint, l->cur.path.data) < 0)
+				return ENAS_ENOMEM;
+		}
+		if (!eq && (l->cur.found || np > 0)) {
+			step->commit = l->commit;
+			step->parent = l->parent;
+			step->old = &l->old;
+			step->new = &l->cur;
+			return 1;
+		}
+	}
+}
+
+void
+enas_log_free(struct enas_log *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	git_commit_free(l->commit);
+	git_commit_free(l->parent);
+	git_revwalk_free(l->walk);
+	for (i = 0; i < VERSIONS; i++)
+		enas_buf_free(&l->memo[i].v.path);
+	enas_buf_free(&l->cur.path);
+	enas_buf_free(&l->par.path);
+	enas_buf_free(&l->old.path);
+	enas_buf_free(&l->hint);
+	enas_buf_free(&l->name);
+	enas_buf_free(&l->levels);
+	free(l->id);
+	free(l);
+}
