@@ -1,8 +1,8 @@
 #!/bin/sh
 # The tools in French (issue 12 item 1): the README's tour run in
 # fr_FR.UTF-8 says exactly the expected French, while every machine
-# output (TSV, CSV, JSON, ids, records, commits, the FILE:LINE:COL:
-# prefix) is byte-identical to the C locale's; and a pseudo-locale, every
+# output (TSV, CSV, JSON, ids, records, commits, enas log's history,
+# the FILE:LINE:COL: prefix) is byte-identical to the C locale's; and a pseudo-locale, every
 # message of po/enas.pot wrapped in ⟦ ⟧, finds what escapes translation.
 . "$(dirname "$0")/lib.sh"
 
@@ -195,8 +195,6 @@ t|e|enas-log --bogus
 t|oe|enas-log -h
 r|e|enas-log
 r|e|enas-log NDR-2024-ZZZZZ
-r|oe|enas-log NDR-2024-SXP01
-r|oe|enas-log --oneline NDR-2024-SXP01
 t|e|enas-ls --bogus
 t|oe|enas-ls -h
 t|e|enas-ls case
@@ -237,7 +235,7 @@ r|e|enas-sync -n many
 CMDS
 ncmds=$(wc -l <"$TMP/pseudo.cmds")
 
-plan $((51 + ncmds))
+plan $((50 + ncmds))
 
 # The tour, in English (C) and in French.
 (tour "$TMP/C")
@@ -249,13 +247,13 @@ F=$TMP/fr/steps
 fr() { cat "$F/$1.err"; }
 
 # (b) Machine output: byte-identical, and the same exit statuses.
-for n in new cat newn newq ls lsage show stats statscsv statsjson \
-    statstable statspub gitlog new2 gitlog2; do
+for n in new cat newn newq log ls lsage show checkjson stats statscsv \
+    statsjson statstable statspub gitlog new2 gitlog2; do
 	if cmp -s "$C/$n.out" "$F/$n.out"; then
 		ok 0 "$n: the output in French is the output in C"
 	else
 		ok 1 "$n: the output in French is the output in C"
-		diff "$C/$n.out" "$F/$n.out" | sed 's/^/# /'
+		diff "$C/$n.out" "$F/$n.out" | sed 's/^/# /' >&2
 	fi
 done
 for f in "$C"/*.rc; do
@@ -275,10 +273,6 @@ is "$(prefixes "$C")" "$(prefixes "$F")" \
     "the FILE:LINE:COL: error: prefixes are the same"
 [ "$(prefixes "$C" | wc -l)" -ge 15 ]
 ok $? "and there are prefixes to compare"
-# enas-check -O json: the same files, places, levels and fields.
-is "$(jq -c 'map(del(.message, .hint))' "$C/checkjson.out")" \
-    "$(jq -c 'map(del(.message, .hint))' "$F/checkjson.out")" \
-    "enas-check -O json: the same diagnostics, fields and places"
 is "$(cat "$TMP/C/nador/records/cases/2024/NDR-2024-7K3QP.yaml")" \
     "$(cat "$TMP/fr/nador/records/cases/2024/NDR-2024-7K3QP.yaml")" \
     "the record written in French is the record written in C"
@@ -310,13 +304,6 @@ is "1:$d/NDR-2024-7K3QP.yaml:6:6: error: age: 19 est supérieur à 17 (ENAS are 
 enas-edit: la fiche n'est pas modifiée" "$(cat "$F/edit19.rc"):$(fr edit19)" \
     "enas edit with a mistake: the diagnostic in French"
 is "0:" "$(cat "$F/editclose.rc"):$(fr editclose)" "enas edit: silent"
-# enas log: the history in French; the ids, dates, e-mails and fields as
-# in C.
-is "ffbc21e 2024-06-01 <office@example.org> créée" \
-    "$(sed -n 2p "$F/log.out")" "enas log: created, in French"
-is "$(sed -n '1s/\(> [a-z_.]*:\).*/\1/p' "$C/log.out")" \
-    "$(sed -n '1s/\(> [a-z_.]*:\).*/\1/p' "$F/log.out")" \
-    "enas log: the commit, date, author and first field as in C"
 is "0:" "$(cat "$F/checkall.rc"):$(fr checkall)" "enas-check --all: silent"
 checkfile="$d/NDR-2024-BBBBB.yaml:3:7: error: site: 'nadour' ne fait pas partie des valeurs : casablanca, marrakech, nador, oujda ; vouliez-vous dire nador ?
 $d/NDR-2024-BBBBB.yaml:5:6: error: sex: 'F' ne fait pas partie des valeurs : male, female, unknown
@@ -435,12 +422,9 @@ printf 'id: [NDR-2024-BADYM\nsite: "nador\n' >$d/NDR-2024-BADYM.yaml
 
 # unmarked FILE: the lines of FILE a person reads that carry no marker,
 # with the lines that are not ours left out: glibc's getopt (in its own
-# French), git's own (hint:, fatal:), and blank lines; and enas log's
-# lines of notation, as git log's: its commit, Author: and Date: header,
-# and a field's change of value, FIELD: OLD -> NEW.
+# French), git's own (hint:, fatal:), and blank lines.
 unmarked() {
 	grep -v '[⟦⟧]' "$1" |
-	    grep -Ev '^commit [0-9a-f]{40}$|^(Author|Date): |^ +[^ ]+: [^ ]+ -> [^ ]+$' |
 	    grep -Ev '^[^ ]+ ?: (unrecognized option|invalid option|option requires|option .* (requires|doesn.t allow) an argument|option non reconnue|option invalide|l.option )' |
 	    grep -Ev '^(hint|fatal|astuce|warning|avertissement) ?:' |
 	    grep -v '^[[:space:]]*$'
@@ -465,8 +449,8 @@ while IFS='|' read -r where streams cmd; do
 		ok 0 "pseudo-locale: $cmd: $n lines, each translated"
 	else
 		ok 1 "pseudo-locale: $cmd: $n lines, each translated"
-		[ "$n" -gt 0 ] || echo "# nothing to read: a test of nothing"
-		sed 's/^/# untranslated: /' "$TMP/ps.bad"
+		[ "$n" -gt 0 ] || echo "# nothing to read: a test of nothing" >&2
+		sed 's/^/# untranslated: /' "$TMP/ps.bad" >&2
 	fi
 done <"$TMP/pseudo.cmds"
 [ "$nlines" -ge "$ncmds" ]
@@ -514,7 +498,7 @@ for cmd in "enas new case" "enas edit NDR-2024-SXP01"; do
 		ok 0 "pseudo-locale: $cmd: $n comments, each translated"
 	else
 		ok 1 "pseudo-locale: $cmd: $n comments, each translated"
-		sed 's/^/# untranslated: /' "$TMP/ps.bad"
+		sed 's/^/# untranslated: /' "$TMP/ps.bad" >&2
 	fi
 done
 
