@@ -122,9 +122,9 @@ pot: $(BUILD)/enas.pot
 # translator) and loses the ones that went; po/LANG.po~ is the old one.
 update-po: pot
 	@for l in $(LINGUAS); do \
-		msgmerge -q -U --backup=simple --no-wrap po/$$l.po po/enas.pot && \
+		msgmerge -q -U --backup=simple po/$$l.po po/enas.pot && \
 		printf 'po/%s.po: ' $$l && \
-		msgfmt -c --statistics -o /dev/null po/$$l.po || exit 1; \
+		msgfmt -c --statistics -o /dev/null po/$$l.po 2>&1 || exit 1; \
 	done
 
 # Fuzz targets (tests/fuzz/fuzz.h): each tests/fuzz/NAME.c, linked with
