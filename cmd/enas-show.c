@@ -14,6 +14,7 @@
 #include "kinds.h"
 #include "record.h"
 #include "repo.h"
+#include "rules.h"
 #include "tool.h"
 
 #define SHOW_MAX (64 * 1024 * 1024)	/* bytes: far above any record */
@@ -21,8 +22,37 @@
 static void
 usage(FILE *fp, int status)
 {
-	fputs(_("usage: enas-show [-C dir] [-r rev] id\n"), fp);
+	fputs(_("usage: enas-show [-C dir] [-r rev] [--labels] id\n"), fp);
 	exit(status);
+}
+
+/*
+ * With --labels: the record in data, with each enum value's label in
+ * the user's language after it.  A record that does not parse is left
+ * as it is, its problems said: 1; else 0.
+ */
+static int
+with_labels(struct enas_buf *data, const struct enas_rules *r,
+    const char *prefix, const char *path)
+{
+	struct enas_buf shown = ENAS_BUF_INIT, name = ENAS_BUF_INIT;
+	struct enas_record *rec = NULL;
+	int rc;
+
+	if (enas_buf_printf(&name, "%s%s", prefix, path) < 0)
+		tool_fail(ENAS_ENOMEM);
+	rc = enas_record_parse(&rec, data->data ? data->data : "", data->len,
+	    name.data, 0, tool_print_diag, NULL);
+	enas_buf_free(&name);
+	if (rc == ENAS_EDATA)
+		return 1;
+	if (rc < 0 || enas_rules_annotate(&shown, r, rec, data->data,
+	    data->len) < 0)
+		tool_fail(ENAS_ENOMEM);
+	enas_record_free(rec);
+	enas_buf_free(data);
+	*data = shown;
+	return 0;
 }
 
 int
@@ -30,6 +60,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "rev", required_argument, NULL, 'r' },
+		{ "labels", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -45,7 +76,7 @@ main(int argc, char *argv[])
 	git_blob *blob = NULL;
 	git_oid oid;
 	unsigned mode;
-	int ch, rc;
+	int ch, rc, labels = 0;
 
 	tool_init("enas-show", argc, argv);
 	while ((ch = getopt_long(argc, argv, "C:hr:", longopts, NULL)) != -1) {
@@ -55,6 +86,9 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			rev = optarg;
+			break;
+		case 'L':
+			labels = 1;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -106,21 +140,22 @@ main(int argc, char *argv[])
 	if (rev) {
 		if (git_blob_lookup(&blob, enas_repo_git(repo), &oid) < 0)
 			tool_fail(enas_repo_error(path.data));
-		if (fwrite(git_blob_rawcontent(blob), 1,
-		    (size_t)git_blob_rawsize(blob), stdout) !=
-		    (size_t)git_blob_rawsize(blob))
-			err(2, "%s", _("standard output"));
-
+		if (enas_buf_add(&data, git_blob_rawcontent(blob),
+		    (size_t)git_blob_rawsize(blob)) < 0)
+			tool_fail(ENAS_ENOMEM);
 	} else {
 		if (enas_buf_printf(&full, "%s%s", enas_repo_workdir(repo),
 		    path.data) < 0)
 			tool_fail(ENAS_ENOMEM);
 		if (enas_file_read(&data, full.data, SHOW_MAX) < 0)
 			errx(2, "%s", enas_error_last());
-		if (fwrite(data.data, 1, data.len, stdout) != data.len)
-			err(2, "%s", _("standard output"));
-
 	}
+	if (labels)
+		rc = with_labels(&data, r, rsnap->prefix, path.data);
+	else
+		rc = 0;
+	if (fwrite(data.data, 1, data.len, stdout) != data.len)
+		err(2, "%s", _("standard output"));
 	git_blob_free(blob);
 	git_tree_free(tree);
 	git_commit_free(commit);
@@ -131,5 +166,5 @@ main(int argc, char *argv[])
 	enas_buf_free(&full);
 	enas_buf_free(&data);
 	tool_flush_stdout();
-	return 0;
+	return rc;
 }

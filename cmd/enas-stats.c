@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "date.h"
 #include "i18n.h"
@@ -23,6 +24,8 @@
 
 enum format { TSV, CSV, JSON, TABLE };
 
+#define OPT_LABELS 256	/* --labels: no short option */
+
 static struct enas_buf out = ENAS_BUF_INIT;
 
 static void
@@ -35,7 +38,8 @@ usage(FILE *fp, int status)
 	    "                  [-r rev | -a date] [--history] [-k n] "
 	    "[--publish]\n"
 	    "                  [-O tsv|csv|json|table] [--totals] "
-	    "[--no-header] [-v]\n"), fp);
+	    "[--no-header] [--labels]\n"
+	    "                  [-v]\n"), fp);
 	exit(status);
 }
 
@@ -331,6 +335,87 @@ print_json(const struct enas_stats *st, int totals)
 		nomem();
 }
 
+/* --- labels: what the table shows for each group's values --- */
+
+/* With --labels: the rules of the commit read, and each group's field. */
+static struct enas_kinds *label_kinds;
+static const struct enas_field **label_field;
+
+/*
+ * Load the rules of st's commit, for the labels of the groups that are
+ * enum fields, untransformed.  A problem here costs only the labels.
+ */
+static void
+labels_load(const struct enas_stats *st, struct enas_repo *repo)
+{
+	struct enas_snapshot *snap = NULL;
+	const struct enas_rules *r;
+	size_t g;
+
+	if (!(label_field = calloc(st->ngroups + 1, sizeof(*label_field))))
+		nomem();
+	if (enas_snapshot_under(&snap, repo, ENAS_COMMIT, st->commit,
+	    ENAS_RULES_DIR) < 0 ||
+	    enas_kinds_load(&label_kinds, snap, NULL, NULL) < 0 ||
+	    !(r = enas_kinds_find(label_kinds, st->kind))) {
+		enas_snapshot_free(snap);
+		return;
+	}
+	for (g = 0; g < st->ngroups; g++)
+		if (!strchr(st->group_names[g], ':'))
+			label_field[g] = enas_rules_field(r,
+			    st->group_names[g]);
+	enas_snapshot_free(snap);
+}
+
+/* What the table shows for value v of group g: its label, or v. */
+static const char *
+shown(size_t g, const char *v)
+{
+	const char *l;
+
+	if (!label_field || !label_field[g] || !v || !(l =
+	    enas_rules_label(label_field[g], v)))
+		return v;
+	return l;
+}
+
+/* The columns s takes on a terminal (its bytes if not text here). */
+static size_t
+columns(const char *s)
+{
+	wchar_t wc;
+	mbstate_t ps;
+	size_t n, len = strlen(s), cols = 0;
+	int w;
+
+	memset(&ps, 0, sizeof(ps));
+	while (len > 0) {
+		n = mbrtowc(&wc, s, len, &ps);
+		if (n == (size_t)-1 || n == (size_t)-2)
+			return strlen(s);
+		if (n == 0)
+			break;
+		cols += (w = wcwidth(wc)) > 0 ? (size_t)w : 0;
+		s += n;
+		len -= n;
+	}
+	return cols;
+}
+
+/* s in a column of width w, right-aligned or left-aligned. */
+static int
+put_cell(const char *s, size_t w, int right)
+{
+	size_t c = columns(s), pad = w > c ? w - c : 0;
+
+	if (right && enas_buf_printf(&out, "%*s", (int)pad, "") < 0)
+		return -1;
+	if (enas_buf_puts(&out, s) < 0)
+		return -1;
+	return right ? 0 : enas_buf_printf(&out, "%*s", (int)pad, "");
+}
+
 /* --- the wide table --- */
 
 /*
@@ -449,6 +534,20 @@ wide_place(struct wide *w, const struct enas_stats_row *row,
 	    &row->cell;
 }
 
+/* What line label c of the wide table w shows for v. */
+static const char *
+shown_at(const struct wide *w, size_t c, const char *v)
+{
+	size_t g, d = w->st->interval && w->coldim >= 0 ? 1 : 0;
+
+	if (c < d)
+		return v;	/* the period */
+	for (g = 0; g < w->st->ngroups; g++)
+		if ((int)g != w->coldim && d++ == c)
+			return shown(g, v);
+	return v;
+}
+
 /*
  * A table of one dimension (or none): a line for each row, then one for
  * the total, aligned.
@@ -478,21 +577,21 @@ print_long(const struct enas_stats *st, int header)
 
 		text[l * ncols] = t ? "total" : st->interval ?
 		    period_name(own[l * ncols], st, row->period) :
-		    st->ngroups ? (row->keys[0] ? row->keys[0] : "-") : "";
+		    st->ngroups ? (row->keys[0] ? shown(0, row->keys[0]) :
+		    "-") : "";
 		for (c = 1; c < ncols; c++)
 			text[l * ncols + c] = figure(own[l * ncols + c],
 			    sizeof(own[0]), st, cl, c - 1);
 	}
 	for (r = header ? 0 : 1; r < nl; r++)
 		for (c = 0; c < ncols; c++)
-			if (strlen(text[r * ncols + c]) > width[c])
-				width[c] = strlen(text[r * ncols + c]);
+			if (columns(text[r * ncols + c]) > width[c])
+				width[c] = columns(text[r * ncols + c]);
 	for (r = header ? 0 : 1; r < nl; r++) {
 		for (c = 0; c < ncols; c++)
-			if ((c ? enas_buf_printf(&out, "%*s", (int)width[c],
-			    text[r * ncols + c]) : enas_buf_printf(&out, "%-*s",
-			    (int)width[c], text[r * ncols + c])) < 0 ||
-			    (c + 1 < ncols && enas_buf_puts(&out, "  ") < 0))
+			if (put_cell(text[r * ncols + c], width[c],
+			    c != 0) < 0 || (c + 1 < ncols &&
+			    enas_buf_puts(&out, "  ") < 0))
 				nomem();
 		end_line(TABLE);
 	}
@@ -544,7 +643,8 @@ print_table(const struct enas_stats *st, int header)
 			const char *v = i + 1 == w.ncols && w.has_total ?
 			    "total" : w.coldim < 0 ? period_name(own[c], st,
 			    i) : st->values[w.coldim][i] ?
-			    st->values[w.coldim][i] : "-";
+			    shown((size_t)w.coldim, st->values[w.coldim][i]) :
+			    "-";
 
 			if (f == 0)
 				text[c] = v;
@@ -560,7 +660,7 @@ print_table(const struct enas_stats *st, int header)
 		for (c = 0; c < nrd; c++)
 			lc[c] = !w.lines[l][c] ? "-" :
 			    strcmp(w.lines[l][c], "\001") == 0 ? "total" :
-			    w.lines[l][c];
+			    shown_at(&w, c, w.lines[l][c]);
 		for (f = 0; f < nfigures(st); f++)
 			for (i = 0; i < w.ncols; i++, c++) {
 				const struct enas_stats_cell *cl =
@@ -573,18 +673,17 @@ print_table(const struct enas_stats *st, int header)
 	for (r = header ? 0 : 1; r < nl; r++)
 		for (c = 0; c < ncols; c++)
 			if (text[r * ncols + c] &&
-			    strlen(text[r * ncols + c]) > width[c])
-				width[c] = strlen(text[r * ncols + c]);
+			    columns(text[r * ncols + c]) > width[c])
+				width[c] = columns(text[r * ncols + c]);
 	for (r = header ? 0 : 1; r < nl; r++) {
 		for (c = 0; c < ncols; c++) {
 			const char *s = text[r * ncols + c] ?
 			    text[r * ncols + c] : "";
 			int last = c + 1 == ncols;
 
-			if ((c >= fig0 ? enas_buf_printf(&out, "%*s",
-			    (int)width[c], s) : last ? enas_buf_puts(&out, s) :
-			    enas_buf_printf(&out, "%-*s", (int)width[c],
-			    s)) < 0 || (!last && enas_buf_puts(&out, "  ") < 0))
+			if ((c >= fig0 ? put_cell(s, width[c], 1) : last ?
+			    enas_buf_puts(&out, s) : put_cell(s, width[c],
+			    0)) < 0 || (!last && enas_buf_puts(&out, "  ") < 0))
 				nomem();
 		}
 		end_line(TABLE);
@@ -764,6 +863,7 @@ main(int argc, char *argv[])
 		{ "totals", no_argument, NULL, 'T' },
 		{ "ledger", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "labels", no_argument, NULL, OPT_LABELS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -774,7 +874,7 @@ main(int argc, char *argv[])
 	const char *dir = NULL, *period = NULL, *env, **where;
 	long long k = -1;
 	int ch, header = 1, publish = 0, verbose = 0, totals = 0, rc;
-	int ledger = 0;
+	int ledger = 0, labels = 0;
 	/* The command as asked, for the ledger, before -g and -s split
 	 * their arguments in place. */
 	struct enas_buf asked = ENAS_BUF_INIT;
@@ -864,6 +964,9 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case OPT_LABELS:
+			labels = 1;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -968,12 +1071,17 @@ main(int argc, char *argv[])
 		print_json(st, totals);
 		break;
 	case TABLE:
+		/* Labels are for a person: only the table shows them. */
+		if (labels)
+			labels_load(st, repo);
 		print_table(st, header);
 		break;
 	}
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		err(2, "%s", _("standard output"));
 	rc = st->matched > 0 ? 0 : 1;
+	free(label_field);
+	enas_kinds_free(label_kinds);
 	enas_stats_free(st);
 	enas_repo_free(repo);
 	enas_buf_free(&out);

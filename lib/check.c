@@ -71,6 +71,7 @@ load_kinds(struct enas_checker *c)
 		return ENAS_ENOMEM;
 	for (i = 0; i < n; i++, c->nkinds++) {
 		r = c->kinds[i].rules = enas_kinds_at(c->set, i);
+		enas_rules_lint(r, enas_diag_counting, &c->count);
 		name.len = 0;
 		if ((rc = enas_buf_printf(&name, ENAS_RECORDS_DIR "/%s/",
 		    r->dir)) < 0)

@@ -44,9 +44,11 @@ struct enas_field {
 	int unique;
 	enum enas_level level;
 	const char *ref;	/* a kind name, or NULL */
-	const char *message;
+	const char *message;	/* in the user's language (lang.h), or NULL */
 	const char **enums;	/* NULL-terminated, or NULL */
 	size_t nenums;
+	const char **labels;	/* each enum value's label in the user's
+				   language, or NULL; NULL when none */
 	struct enas_bound min, max;
 	struct enas_band *bands;
 	size_t nbands;
@@ -96,9 +98,34 @@ int enas_rules_load(struct enas_rules **out, const char *buf, size_t len,
 
 void enas_rules_free(struct enas_rules *r);
 
+/*
+ * Warn, through fn, where a language that the rules file r uses for a
+ * message or labels is incomplete: a message or an enum value without
+ * it (English excepted: a plain message is English, and a value without
+ * a label is shown as its code).  Warnings only; enas-check asks.
+ */
+void enas_rules_lint(const struct enas_rules *r, enas_diag_fn fn,
+    void *ctx);
+
 /* The declared field at path, or NULL. */
 const struct enas_field *enas_rules_field(const struct enas_rules *r,
     const char *path);
+
+/*
+ * The label of value, one of f's enum values, in the user's language
+ * (lang.h): the first of the user's languages that labels it; NULL when
+ * none does (then the value, a code, is what a person is shown).
+ */
+const char *enas_rules_label(const struct enas_field *f, const char *value);
+
+/*
+ * Copy the record rec, parsed from buf (len bytes), into out, with the
+ * label of each enum value in the user's language after it, as a
+ * comment at the end of its line ("sex: male  # garçon").  Lines with
+ * no labelled value are copied as they are.  ENAS_ENOMEM or 0.
+ */
+int enas_rules_annotate(struct enas_buf *out, const struct enas_rules *r,
+    const struct enas_record *rec, const char *buf, size_t len);
 
 /* 1 if id matches the kind's id pattern (whole string), else 0. */
 int enas_rules_id_ok(const struct enas_rules *r, const char *id, size_t len);

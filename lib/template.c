@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "date.h"
 #include "diff.h"
@@ -212,8 +213,15 @@ hint(struct enas_buf *b, const struct enas_field *f,
 			rc = enas_buf_puts(b, _("one of:"));
 		break;
 	}
-	for (i = 0; rc == 0 && i < f->nenums; i++)
-		rc = enas_buf_printf(b, "%s%s", i ? ", " : " ", f->enums[i]);
+	/* the codes are what is written; a label says what one means */
+	for (i = 0; rc == 0 && i < f->nenums; i++) {
+		const char *l = f->labels ? f->labels[i] : NULL;
+
+		if (l && strcasecmp(l, f->enums[i]) == 0)
+			l = NULL;	/* nador (Nador) says nothing */
+		rc = enas_buf_printf(b, "%s%s%s%s%s", i ? ", " : " ",
+		    f->enums[i], l ? " (" : "", l ? l : "", l ? ")" : "");
+	}
 	if (rc == 0 && f->ref && (ids = refs_of(refs, f->ref))) {
 		/* TRANSLATORS: %s is a kind of record; the ids follow */
 		if ((rc = sep(b)) == 0)

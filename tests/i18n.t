@@ -35,7 +35,10 @@ editor() {
 	printf '#!/bin/sh\nsed -i %s "$1"\n' "'$2'" >"$TMP/$1"
 	chmod +x "$TMP/$1"
 }
-editor fill 's/^partner:$/partner: asticude/; s/^sex:$/sex: male/;
+# (fill keeps the template it was given in ../template, beside the
+# repository.)
+editor fill 'w ../template
+    s/^partner:$/partner: asticude/; s/^sex:$/sex: male/;
     s/^age:$/age: 15/; s/^nationality:$/nationality: GN/;
     s/^protection_status:$/protection_status: unaccompanied/;
     s/^risk_level:$/risk_level: high/; s/^status:$/status: open/;
@@ -235,7 +238,7 @@ r|e|enas-sync -n many
 CMDS
 ncmds=$(wc -l <"$TMP/pseudo.cmds")
 
-plan $((50 + ncmds))
+plan $((52 + ncmds))
 
 # The tour, in English (C) and in French.
 (tour "$TMP/C")
@@ -285,29 +288,54 @@ is "0:NDR-2024-7K3QP:" "$(cat "$F/new.rc"):$(cat "$F/new.out"):$(fr new)" \
 is "1" "$(cat "$F/newslip.rc")" "enas new case with mistakes: exit 1"
 is "$d/NDR-2024-AAAAA.yaml:4:7: error: site: 'nadour' ne fait pas partie des valeurs : casablanca, marrakech, nador, oujda ; vouliez-vous dire nador ?
 $d/NDR-2024-AAAAA.yaml:6:6: error: sex: 'garcon' ne fait pas partie des valeurs : male, female, unknown
-$d/NDR-2024-AAAAA.yaml:7:6: error: age: 19 est supérieur à 17 (ENAS are minors: age is 0 to 17 at registration)
+$d/NDR-2024-AAAAA.yaml:7:6: error: age: 19 est supérieur à 17 (les ENAS sont mineurs : l'âge est de 0 à 17 ans à l'enregistrement)
 $d/NDR-2024-AAAAA.yaml:11:9: error: status: 'oui' ne fait pas partie des valeurs : open, closed
 $d/NDR-2024-AAAAA.yaml:29:1: error: name: champ non déclaré dans records/rules/case.yaml ; les noms et autres détails qui identifient un enfant ne sont jamais enregistrés : les fiches sont partagées avec tous les bureaux et restent pour toujours dans l'historique de git, elles ne contiennent donc que des faits codés
-$d/NDR-2024-AAAAA.yaml:13:3: error: consent.reporting: champ obligatoire manquant (true only if the child or guardian agreed to anonymised reporting)
+$d/NDR-2024-AAAAA.yaml:13:3: error: consent.reporting: champ obligatoire manquant (true seulement si l'enfant ou son tuteur a accepté les rapports anonymisés)
 enas-new: rien n'est écrit" "$(fr newslip)" \
     "enas new case with mistakes: the diagnostics in French"
 is "1" "$(cat "$F/newbad.rc")" "enas new -n with mistakes: exit 1"
-is "$d/NDR-2024-EEEEE.yaml:5:6: error: age: 'oui' n'est pas un nombre entier (ENAS are minors: age is 0 to 17 at registration)
-$d/NDR-2024-EEEEE.yaml:8:14: error: consent.reporting: 'oui' n'est ni true ni false : un champ oui/non prend true pour oui, false pour non (true only if the child or guardian agreed to anonymised reporting)
-$d/NDR-2024-EEEEE.yaml:1:1: error: partner: champ obligatoire manquant (id of the registering organisation, a file in records/partners)
+is "$d/NDR-2024-EEEEE.yaml:5:6: error: age: 'oui' n'est pas un nombre entier (les ENAS sont mineurs : l'âge est de 0 à 17 ans à l'enregistrement)
+$d/NDR-2024-EEEEE.yaml:8:14: error: consent.reporting: 'oui' n'est ni true ni false : un champ oui/non prend true pour oui, false pour non (true seulement si l'enfant ou son tuteur a accepté les rapports anonymisés)
+$d/NDR-2024-EEEEE.yaml:1:1: error: partner: champ obligatoire manquant (identifiant de l'organisation qui enregistre l'enfant, un fichier de records/partners)
 $d/NDR-2024-EEEEE.yaml:1:1: error: protection_status: champ obligatoire manquant
 $d/NDR-2024-EEEEE.yaml:1:1: error: risk_level: champ obligatoire manquant
 $d/NDR-2024-EEEEE.yaml:1:1: error: status: champ obligatoire manquant
 enas-new: rien n'est écrit" "$(fr newbad)" \
     "enas new -n with mistakes: the diagnostics in French"
-is "1:$d/NDR-2024-7K3QP.yaml:6:6: error: age: 19 est supérieur à 17 (ENAS are minors: age is 0 to 17 at registration)
+is "1:$d/NDR-2024-7K3QP.yaml:6:6: error: age: 19 est supérieur à 17 (les ENAS sont mineurs : l'âge est de 0 à 17 ans à l'enregistrement)
 enas-edit: la fiche n'est pas modifiée" "$(cat "$F/edit19.rc"):$(fr edit19)" \
     "enas edit with a mistake: the diagnostic in French"
+is "# Nouvelle fiche case.  Les lignes qui commencent par # et les champs
+# laissés vides sont supprimés quand vous enregistrez et quittez.
+id: NDR-2024-7K3QP
+
+# Obligatoire.
+# une date, AAAA-MM-JJ, pas après aujourd'hui -- date d'enregistrement,
+#   AAAA-MM-JJ
+registered: 2024-03-14
+# au choix : casablanca, marrakech, nador, oujda
+site: nador
+# l'identifiant d'une fiche partner, au choix : alkaram, asticude, bayti,
+#   cnclt, denmark_mfa, iom, omdh, orient_occident, pmp, unhcr --
+#   identifiant de l'organisation qui enregistre l'enfant, un fichier de
+#   records/partners
+partner:
+# au choix : male (garçon), female (fille), unknown (inconnu)
+sex:
+# un nombre entier, au moins 0, au plus 17 -- les ENAS sont mineurs : l'âge
+#   est de 0 à 17 ans à l'enregistrement
+age:
+# code ISO, par ex. MA, GN, CI ; XX si la nationalité est inconnue
+nationality:" "$(sed 22q "$TMP/fr/template")" \
+    "enas new case: the template's guidance in French"
+is "$(grep -v '^ *#' "$TMP/C/template")" "$(grep -v '^ *#' "$TMP/fr/template")" \
+    "enas new case: the template's fields as in C"
 is "0:" "$(cat "$F/editclose.rc"):$(fr editclose)" "enas edit: silent"
 is "0:" "$(cat "$F/checkall.rc"):$(fr checkall)" "enas-check --all: silent"
 checkfile="$d/NDR-2024-BBBBB.yaml:3:7: error: site: 'nadour' ne fait pas partie des valeurs : casablanca, marrakech, nador, oujda ; vouliez-vous dire nador ?
 $d/NDR-2024-BBBBB.yaml:5:6: error: sex: 'F' ne fait pas partie des valeurs : male, female, unknown
-$d/NDR-2024-BBBBB.yaml:12:14: error: consent.reporting: 'oui' n'est ni true ni false : un champ oui/non prend true pour oui, false pour non (true only if the child or guardian agreed to anonymised reporting)
+$d/NDR-2024-BBBBB.yaml:12:14: error: consent.reporting: 'oui' n'est ni true ni false : un champ oui/non prend true pour oui, false pour non (true seulement si l'enfant ou son tuteur a accepté les rapports anonymisés)
 $d/NDR-2024-BBBBB.yaml:13:1: error: name: champ non déclaré dans records/rules/case.yaml ; les noms et autres détails qui identifient un enfant ne sont jamais enregistrés : les fiches sont partagées avec tous les bureaux et restent pour toujours dans l'historique de git, elles ne contiennent donc que des faits codés"
 is "1:$checkfile" "$(cat "$F/checkfile.rc"):$(fr checkfile)" \
     "enas-check FILE: the diagnostics in French"

@@ -35,7 +35,7 @@ is "2:$rules:$line:27: error: country: match: bad pattern: missing closing paren
 
 with_rule "{requird: true}"
 run enas-check --all
-is "2:$rules:$line:13: error: country: unknown keyword 'requird' (expected required, type, match, deny, enum, min, max, bands, ref, required_if, forbidden_if, unique, level or message)" \
+is "2:$rules:$line:13: error: country: unknown keyword 'requird' (expected required, type, match, deny, enum, min, max, bands, ref, required_if, forbidden_if, unique, level, message or labels)" \
     "$rc:$err" "an unknown keyword"
 
 with_rule "{match: '(*LIMIT_MATCH=100000000)a'}"
@@ -72,7 +72,7 @@ is "2:$rules:$line:35: error: country: forbidden_if: 'type = Donor': column 8: '
 cp "$TMP/rules" "$rules"
 sed -i 's/^kind: partner/kind: partner\nbogus: 1/' "$rules"
 run enas-check --all
-is "2:$rules:5:1: error: unknown key 'bogus' (expected kind, dir, path, id, date, fields, commit or description)" \
+is "2:$rules:5:1: error: unknown key 'bogus' (expected kind, dir, path, id, date, fields, commit, translations or description)" \
     "$rc:$err" "an unknown top-level key"
 
 done_testing
