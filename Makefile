@@ -52,14 +52,26 @@ UNITS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MANS = $(sort $(wildcard cmd/*.1))
 HEADERS = $(wildcard lib/*.h)
 
-all: $(TOOLS)
+# The message catalogues (GNU gettext, as git does it): po/LANG.po,
+# compiled by msgfmt into $(BUILD)/locale, which the tests use
+# (ENAS_LOCALEDIR) and make install copies to $(LOCALEDIR).
+LINGUAS = $(sort $(patsubst po/%.po,%,$(wildcard po/*.po)))
+MOS = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/enas.mo)
+POT_SRC = $(CMD_SRC) cmd/tool.c $(LIB_SRC)
+XGETTEXT_FLAGS = --from-code=UTF-8 -k_ -kN_ -kdngettext:2,3 \
+	--add-comments=TRANSLATORS --sort-by-file --package-name=enas \
+	--package-version=$(VERSION) \
+	--copyright-holder='the enas authors'
+
+all: $(TOOLS) $(MOS) $(BUILD)/enas.pot
 
 # What is missing is installed by tools/deps (one list of Debian
 # packages, by group) when we may (root, apt); otherwise it says how.
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
 	@{ pkg-config --exists $(PKGS) 2>/dev/null && \
-	    [ -f /usr/include/glpk.h ]; } || sh tools/deps build
+	    [ -f /usr/include/glpk.h ] && command -v msgfmt >/dev/null; } || \
+	    sh tools/deps build
 	@touch $@
 
 $(BUILD)/lib/%.o: lib/%.c $(HEADERS) | $(BUILD)/.deps
@@ -81,6 +93,39 @@ $(BUILD)/%: cmd/%.c $(TOOL_OBJ) $(BUILD)/libenas.a $(HEADERS) cmd/tool.h
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libenas.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libenas.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# msgfmt -c checks what a translator can break (the conversions of a
+# c-format message, the header, the plural forms): a catalogue that
+# fails it fails the build.
+$(BUILD)/locale/%/LC_MESSAGES/enas.mo: po/%.po | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	msgfmt -c -o $@+ $< && mv $@+ $@
+
+# The template of the catalogues, every message of cmd/ and lib/.  Its
+# POT-Creation-Date changes only when a message does: the new template
+# replaces po/enas.pot only when it differs in more than that line.
+$(BUILD)/enas.pot: $(POT_SRC) Makefile | $(BUILD)/.deps
+	xgettext $(XGETTEXT_FLAGS) -o $@+ $(POT_SRC)
+	mv $@+ $@
+
+pot: $(BUILD)/enas.pot
+	@sed '/^"POT-Creation-Date: /d' $(BUILD)/enas.pot >$(BUILD)/enas.pot.new
+	@if [ -f po/enas.pot ] && sed '/^"POT-Creation-Date: /d' po/enas.pot | \
+	    cmp -s - $(BUILD)/enas.pot.new; then \
+		echo "po/enas.pot: up to date"; \
+	else \
+		cp $(BUILD)/enas.pot po/enas.pot && echo "po/enas.pot: updated"; \
+	fi
+	@rm -f $(BUILD)/enas.pot.new
+
+# After make pot: each po/LANG.po gets the new messages (empty, for the
+# translator) and loses the ones that went; po/LANG.po~ is the old one.
+update-po: pot
+	@for l in $(LINGUAS); do \
+		msgmerge -q -U --backup=simple po/$$l.po po/enas.pot && \
+		printf 'po/%s.po: ' $$l && \
+		msgfmt -c --statistics -o /dev/null po/$$l.po 2>&1 || exit 1; \
+	done
 
 # Fuzz targets (tests/fuzz/fuzz.h): each tests/fuzz/NAME.c, linked with
 # a plain main() that replays its saved corpus in make check, with
@@ -169,7 +214,7 @@ analyze: | $(BUILD)/.deps
 # The expensive sweeps (many rounds of concurrent pushes, kills) are
 # sampled, more so under SAN=1, where they find races rather than
 # memory errors; FULL=1 (make check-full) runs them whole.
-check: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
+check: all $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_FULL=$(FULL) \
 	    ENAS_SAN=$(SAN) prove -f $(PROVEFLAGS) $(UNITS) tests/*.t
 
@@ -179,9 +224,18 @@ check-full:
 	$(MAKE) check-valgrind FULL=1
 	$(MAKE) fuzz FUZZ_SECONDS=75
 
+# The French tests need fr_FR.UTF-8 (and the Arabic ones ar_MA.UTF-8):
+# generated as root, else tools/deps says how and those tests skip.
+locale-deps:
+	@for l in fr_FR ar_MA; do \
+		locale -a 2>/dev/null | grep -qix "$$l\.utf-\{0,1\}8" || \
+		    { sh tools/deps locales || \
+		    echo "make: the tests in French will be skipped"; break; }; \
+	done
+
 check-valgrind: CHECK_TOOLS = valgrind
 check-valgrind: CHECK_GROUPS = valgrind
-check-deps:
+check-deps: locale-deps
 	@for c in prove git jq $(CHECK_TOOLS); do \
 		command -v $$c >/dev/null || \
 		    { sh tools/deps check $(CHECK_GROUPS) || exit 2; break; }; \
@@ -200,13 +254,13 @@ VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 VALGRIND_SAMPLE = check edit front guidance id init log merge new \
 	publish record rules show-ls staged suppress tool
 VALGRIND_TESTS = $(if $(FULL),tests/*.t,$(VALGRIND_SAMPLE:%=tests/%.t))
-check-valgrind: $(TOOLS) $(UNITS) $(REPLAYS) | check-deps
+check-valgrind: all $(UNITS) $(REPLAYS) | check-deps
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_NO_JIT=1 \
 	    prove -f $(PROVEFLAGS) --exec '$(VALGRIND)' $(UNITS)
 	ENAS_BUILD=$(abspath $(BUILD)) ENAS_SRC=$(CURDIR) ENAS_VALGRIND=1 \
 	    ENAS_FULL=$(FULL) prove -f $(PROVEFLAGS) $(VALGRIND_TESTS)
 
-demo: $(TOOLS)
+demo: $(TOOLS) $(MOS) | locale-deps
 	ENAS_BUILD=$(abspath $(BUILD)) sh tests/demo.sh demo
 
 # A benchmark, not a test: never part of check.
@@ -215,7 +269,7 @@ bench: $(TOOLS)
 	ENAS_BUILD=$(abspath $(BUILD)) SHAPE=any sh bench/run.sh
 	ENAS_BUILD=$(abspath $(BUILD)) sh bench/suppress.sh
 
-install: $(TOOLS)
+install: $(TOOLS) $(MOS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/partners \
 	    $(DESTDIR)$(DATADIR)/hooks
@@ -230,6 +284,11 @@ install: $(TOOLS)
 	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/server
 	install -m 755 server/enas-server-setup $(DESTDIR)$(SBINDIR)
 	install -m 755 server/enas-hook-guard $(DESTDIR)$(DATADIR)/server
+	for l in $(LINGUAS); do \
+		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/enas.mo \
+		    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES || exit 1; \
+	done
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$${t##*/}; done
@@ -237,10 +296,13 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/enas
 	rm -f $(DESTDIR)$(SBINDIR)/enas-server-setup
+	for l in $(LINGUAS); do \
+		rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/enas.mo; \
+	done
 
 clean:
 	rm -rf build
 
-.PHONY: all bench check check-full check-deps check-valgrind demo install uninstall clean \
+.PHONY: all pot update-po locale-deps bench check check-full check-deps check-valgrind demo install uninstall clean \
 	fuzz fuzz-build fuzz-deps fuzz-replay fuzz-merge fuzz-afl analyze
 .SUFFIXES:

@@ -34,6 +34,10 @@ fi
 export PATH
 
 export HOME="$TMP/home" GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 LC_ALL=C
+# The message catalogues of the build tree (make compiles po/*.po);
+# LANGUAGE would choose a language over LC_ALL: tests/i18n.t sets it.
+export ENAS_LOCALEDIR="$ENAS_BUILD/locale"
+unset LANGUAGE
 # enas-init's defaults: the project's own rules, partners and hooks.
 export ENAS_DATADIR="$ENAS_SRC"
 unset VISUAL EDITOR
