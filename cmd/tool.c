@@ -2,7 +2,10 @@
  * tool.c: the start-up, diagnostics, failure exit, TSV cell and output
  * check that every enas tool shares (tool.h).
  */
+#include <sys/stat.h>
+
 #include <err.h>
+#include <limits.h>
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
@@ -29,17 +32,48 @@ int tool_nwarnings;
 static void (*at_fail)(void *);
 static void *at_fail_arg;
 
+/* Whether path is a directory. */
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /*
  * Where the compiled message catalogues (LOCALEDIR/LANG/LC_MESSAGES/
- * enas.mo) are: ENAS_LOCALEDIR from the environment (tests, a build
- * tree), else the one the Makefile installs to.
+ * enas.mo) are: ENAS_LOCALEDIR from the environment; else beside the
+ * program, as make install puts them (PREFIX/bin/../share/locale, when
+ * PREFIX/share/enas is there too: installed elsewhere than built for),
+ * or as make leaves them (build/locale); else the one the Makefile
+ * installs to.
  */
 static const char *
 locale_dir(void)
 {
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX], probe[PATH_MAX + 32], *slash;
 	const char *env = getenv("ENAS_LOCALEDIR");
+	ssize_t n;
 
-	return env && *env ? env : ENAS_LOCALEDIR;
+	if (env && *env)
+		return env;
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			snprintf(probe, sizeof(probe), "%s/../share/enas", exe);
+			if (snprintf(dir, sizeof(dir), "%s/../share/locale",
+			    exe) < (int)sizeof(dir) && is_dir(dir) &&
+			    is_dir(probe))
+				return dir;
+			if (snprintf(dir, sizeof(dir), "%s/locale", exe) <
+			    (int)sizeof(dir) && is_dir(dir))
+				return dir;
+		}
+	}
+	return ENAS_LOCALEDIR;
 }
 
 void
