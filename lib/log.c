@@ -1,16 +1,25 @@
 /*
  * log.c: the history of one record, as git log walks a path.
  *
- * Two memories keep the walk at git's cost.  Down the path, each level
- * remembers the last trees it read and the entry it found in each: a
- * directory whose tree id is one of those is not read again (a year's
- * directory of 25 000 records that did not change costs nothing).
- * Across commits, the last versions are remembered by commit: the
- * version read for a parent is the one the walk needs next, when that
- * parent's turn comes.
+ * The commits come from git itself: git rev-list START -- PATH gives,
+ * at git's speed (its delta cache, its commit-graph), every commit that
+ * changed the record's path, with git log's history simplification.
+ * Each is then read here: the record's version in it and in its
+ * parents, down the tree ids of the path (each level remembers the last
+ * trees it read).  When a commit has the record and its parent has not
+ * at that path, the parent is searched wherever the kind keeps it: if
+ * the record is there, it moved, and the walk goes on from that parent
+ * with git rev-list of the other path (a segment); if not, it was
+ * created there.
  */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "find.h"
 #include "i18n.h"
@@ -42,7 +51,12 @@ struct enas_log {
 	git_repository *git;
 	const struct enas_rules *rules;
 	char *id;
-	git_revwalk *walk;
+	git_oid *list;			/* this segment's commits */
+	size_t nlist, next;
+	struct enas_buf out;		/* git rev-list's output */
+	int moved;			/* a new segment is due: */
+	git_oid from;			/* from this commit */
+	struct enas_buf path;		/* at this path */
 	struct enas_buf hint;		/* the path seen last */
 	struct enas_buf name;		/* scratch: one component */
 	struct enas_buf levels;		/* the path the levels remember */
@@ -240,6 +254,97 @@ same(const struct enas_log_version *a, const struct enas_log_version *b)
 	    strcmp(a->path.data, b->path.data) == 0));
 }
 
+extern char **environ;
+
+/*
+ * The commits of git rev-list from -- path, newest first, into l->list:
+ * 0 or a negative status.
+ */
+static int
+rev_list(struct enas_log *l, const git_oid *from, const char *path)
+{
+	posix_spawn_file_actions_t fa;
+	struct enas_buf gitdir = ENAS_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1], buf[65536];
+	char *argv[] = { "git", NULL, "rev-list", hex, "--", NULL, NULL };
+	const char *p, *end;
+	int fd[2] = { -1, -1 }, rc, status;
+	size_t cap = 0;
+	ssize_t n;
+	pid_t pid;
+	void *q;
+
+	l->nlist = l->next = 0;
+	l->out.len = 0;
+	git_oid_tostr(hex, sizeof(hex), from);
+	if (enas_buf_printf(&gitdir, "--git-dir=%s",
+	    git_repository_path(l->git)) < 0)
+		return ENAS_ENOMEM;
+	argv[1] = gitdir.data;
+	argv[5] = (char *)path;
+	if (pipe2(fd, O_CLOEXEC) < 0) {
+		enas_buf_free(&gitdir);
+		return enas_error_set(ENAS_EIO, "pipe: %s", strerror(errno));
+	}
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		rc = enas_error_nomem();
+		goto out;
+	}
+	if (posix_spawn_file_actions_adddup2(&fa, fd[1], 1) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY,
+	    0) != 0)
+		rc = enas_error_nomem();
+	else if ((rc = posix_spawnp(&pid, "git", &fa, NULL, argv,
+	    environ)) != 0)
+		rc = enas_error_set(ENAS_EIO, _("cannot run git rev-list: %s"),
+		    strerror(rc));
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	fd[1] = -1;
+	if (rc != 0)
+		goto out;
+	while ((n = read(fd[0], buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || enas_buf_add(&l->out, buf, (size_t)n) < 0) {
+			rc = n < 0 ? enas_error_set(ENAS_EIO, "git rev-list: %s",
+			    strerror(errno)) : ENAS_ENOMEM;
+			break;
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		rc = enas_error_set(ENAS_EIO, _("git rev-list of %s failed"),
+		    path);
+	for (p = l->out.data, end = p + l->out.len; rc == 0 && p &&
+	    p + GIT_OID_HEXSZ < end + 1; p += GIT_OID_HEXSZ + 1) {
+		if (l->nlist == cap) {
+			cap = cap ? cap * 2 : 64;
+			if (!(q = enas_realloc(l->list, cap * sizeof(*l->list)))) {
+				rc = ENAS_ENOMEM;
+				break;
+			}
+			l->list = q;
+		}
+		if (git_oid_fromstrn(&l->list[l->nlist], p,
+		    GIT_OID_HEXSZ) < 0 || (p + GIT_OID_HEXSZ < end &&
+		    p[GIT_OID_HEXSZ] != '\n')) {
+			rc = enas_error_set(ENAS_EIO, _("git rev-list: not a "
+			    "commit id"));
+			break;
+		}
+		l->nlist++;
+	}
+out:
+	if (fd[0] >= 0)
+		close(fd[0]);
+	if (fd[1] >= 0)
+		close(fd[1]);
+	enas_buf_free(&gitdir);
+	return rc;
+}
+
 int
 enas_log_new(struct enas_log **out, const struct enas_log_version **first,
     struct enas_repo *repo, const struct enas_rules *r, const char *id,
@@ -268,12 +373,8 @@ enas_log_new(struct enas_log **out, const struct enas_log_version **first,
 	rc = ENAS_ENOMEM;
 	if (l->cur.found && enas_buf_puts(&l->hint, l->cur.path.data) < 0)
 		goto fail;
-	if (git_revwalk_new(&l->walk, l->git) < 0 ||
-	    git_revwalk_sorting(l->walk, GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push(l->walk, start) < 0) {
-		rc = enas_repo_error(_("cannot walk the history"));
+	if (l->cur.found && (rc = rev_list(l, start, l->hint.data)) < 0)
 		goto fail;
-	}
 	if (first)
 		*first = &l->cur;
 	*out = l;
@@ -287,7 +388,6 @@ int
 enas_log_next(struct enas_log *l, struct enas_log_step *step)
 {
 	git_commit *parent = NULL;
-	git_oid oid;
 	unsigned i, np;
 	int rc, eq;
 
@@ -295,14 +395,23 @@ enas_log_next(struct enas_log *l, struct enas_log_step *step)
 		git_commit_free(l->commit);
 		git_commit_free(l->parent);
 		l->commit = l->parent = NULL;
-		if ((rc = git_revwalk_next(&oid, l->walk)) == GIT_ITEROVER)
-			return 0;
-		if (rc < 0)
-			return enas_repo_error(_("cannot walk the history"));
-		if (git_commit_lookup(&l->commit, l->git, &oid) < 0)
+		if (l->next == l->nlist || l->moved) {
+			if (!l->moved)
+				return 0;
+			/* It moved: the other path's history, from there. */
+			l->moved = 0;
+			l->hint.len = 0;
+			if (enas_buf_puts(&l->hint, l->path.data) < 0)
+				return ENAS_ENOMEM;
+			if ((rc = rev_list(l, &l->from, l->hint.data)) < 0)
+				return rc;
+			continue;
+		}
+		if (git_commit_lookup(&l->commit, l->git,
+		    &l->list[l->next++]) < 0)
 			return enas_repo_error(_("cannot read a commit"));
-		if ((rc = version(l, l->commit, l->hint.data ? l->hint.data :
-		    "", 1, 1, &l->cur)) < 0)
+		if ((rc = version(l, l->commit, l->hint.data, 0, 1,
+		    &l->cur)) < 0)
 			return rc;
 		np = git_commit_parentcount(l->commit);
 		eq = 0;
@@ -316,9 +425,8 @@ enas_log_next(struct enas_log *l, struct enas_log_step *step)
 			 * Gone from its path: moved, or created here; only
 			 * then is the parent searched.
 			 */
-			rc = version(l, parent, l->cur.found ?
-			    l->cur.path.data : l->hint.data ? l->hint.data :
-			    "", l->cur.found, 0, &l->par);
+			rc = version(l, parent, l->hint.data, l->cur.found, 0,
+			    &l->par);
 			if (rc < 0) {
 				git_commit_free(parent);
 				return rc;
@@ -331,14 +439,19 @@ enas_log_next(struct enas_log *l, struct enas_log_step *step)
 				version_copy(&l->old, &l->par, &rc);
 				if (rc < 0)
 					return rc;
+				if (l->old.found && l->cur.found &&
+				    strcmp(l->old.path.data,
+				    l->cur.path.data) != 0) {
+					l->moved = 1;
+					l->from = *git_commit_id(l->parent);
+					l->path.len = 0;
+					if (enas_buf_puts(&l->path,
+					    l->old.path.data) < 0)
+						return ENAS_ENOMEM;
+				}
 			}
 			git_commit_free(parent);
 			parent = NULL;
-		}
-		if (l->cur.found) {
-			l->hint.len = 0;
-			if (enas_buf_puts(&l->hint, l->cur.path.data) < 0)
-				return ENAS_ENOMEM;
 		}
 		if (!eq && (l->cur.found || np > 0)) {
 			step->commit = l->commit;
@@ -359,7 +472,9 @@ enas_log_free(struct enas_log *l)
 		return;
 	git_commit_free(l->commit);
 	git_commit_free(l->parent);
-	git_revwalk_free(l->walk);
+	free(l->list);
+	enas_buf_free(&l->out);
+	enas_buf_free(&l->path);
 	for (i = 0; i < VERSIONS; i++)
 		enas_buf_free(&l->memo[i].v.path);
 	enas_buf_free(&l->cur.path);
