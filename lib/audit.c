@@ -450,16 +450,33 @@ enas_audit_budget(const struct enas_audit *a)
 }
 
 struct search {
+	struct enas_audit *a;
+	const size_t *ids;
 	const long long *val;
+	const unsigned char *check;
 	size_t ncand;
 	size_t *pick, *best;
 	size_t nbest;
 	long long bestsum;	/* of best; -1 while none */
 	long *budget;
-	int (*safe)(void *, const size_t *, size_t);
-	void *arg;
 	int rc;
 };
+
+/* Whether withholding the picked candidates protects everything. */
+static long long
+safe_set(struct search *sr, size_t n)
+{
+	long long r;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		enas_audit_mark(sr->a, sr->ids[sr->pick[i]],
+		    ENAS_CELL_SECONDARY);
+	r = enas_audit_run(sr->a, NULL, sr->check, 1);
+	for (i = 0; i < n; i++)
+		enas_audit_mark(sr->a, sr->ids[sr->pick[i]], ENAS_CELL_SHOWN);
+	return r;
+}
 
 /* Sets of n candidates from index from on, cheaper than the best. */
 static int
@@ -467,17 +484,16 @@ search_sets(struct search *sr, size_t depth, size_t n, size_t from,
     long long sum)
 {
 	size_t i;
-	long long v;
-	int r;
+	long long v, r;
 
 	if (depth == n) {
 		if ((*sr->budget)-- <= 0)
 			return -1;
-		if ((r = sr->safe(sr->arg, sr->pick, n)) < 0) {
-			sr->rc = r;
+		if ((r = safe_set(sr, n)) < 0) {
+			sr->rc = (int)r;
 			return -1;
 		}
-		if (r == 0)
+		if (r > 0)
 			return 0;
 		memcpy(sr->best, sr->pick, n * sizeof(*sr->pick));
 		sr->nbest = n;
@@ -498,22 +514,23 @@ search_sets(struct search *sr, size_t depth, size_t n, size_t from,
 }
 
 int
-enas_audit_search(size_t *best, const long long *val, size_t ncand,
-    size_t max, long long limit, long *budget,
-    int (*safe)(void *arg, const size_t *pick, size_t n), void *arg)
+enas_audit_search(struct enas_audit *a, size_t *best, const size_t *ids,
+    const long long *val, size_t ncand, size_t max, long long limit,
+    const unsigned char *check, long *budget)
 {
 	struct search sr;
 	size_t n;
 	int rc = 0;
 
 	memset(&sr, 0, sizeof(sr));
+	sr.a = a;
+	sr.ids = ids;
 	sr.val = val;
+	sr.check = check;
 	sr.ncand = ncand;
 	sr.best = best;
 	sr.bestsum = -1;
 	sr.budget = budget;
-	sr.safe = safe;
-	sr.arg = arg;
 	if (!(sr.pick = enas_calloc(max + 1, sizeof(*sr.pick))))
 		return ENAS_ENOMEM;
 	for (n = 1; n <= max && n <= ncand; n++) {

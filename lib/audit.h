@@ -66,25 +66,25 @@ long long enas_audit_run(struct enas_audit *a, unsigned char *exposed,
 void enas_audit_free(struct enas_audit *a);
 
 /*
- * The fewest complements, by search: sets of the ncand candidates
- * (whose values val[] are sorted, smallest first), fewer first and,
- * within a size, the smaller total first.  safe(arg, pick, n) marks the
- * n candidates pick[] (indices into val), audits, puts the marks back,
- * and says 1 (the set protects everything), 0, or a negative status.
- * Sizes from 1 to max; at size max only a total below limit counts
- * (limit < 0: any).  At most *budget calls (decremented).  Returns the
- * size of the set found, its indices in best[] (max long), 0 when none
- * was found, or a negative status.
- */
-/*
  * The audits a search may spend on a: an audit costs about as much as
  * the audit has cells, so 48 000 divided by them, at least 50; the
  * pattern found depends on the table only, never on the machine.
  */
 long enas_audit_budget(const struct enas_audit *a);
 
-int enas_audit_search(size_t *best, const long long *val, size_t ncand,
-    size_t max, long long limit, long *budget,
-    int (*safe)(void *arg, const size_t *pick, size_t n), void *arg);
+/*
+ * The fewest complements, by search: sets of the ncand candidates, cells
+ * ids[] of a (shown; their values val[] sorted, smallest first), fewer
+ * first and, within a size, the smaller total first.  Each set is
+ * withheld in turn and a audited (the cells with check[i] set, or all
+ * when check is NULL), then shown again.  Sizes from 1 to max; at size
+ * max only a total below limit counts (limit < 0: any).  At most
+ * *budget audits (decremented).  Returns the size of the first safe set
+ * found, its indices into ids in best[] (max long), 0 when none was
+ * found, or a negative status.
+ */
+int enas_audit_search(struct enas_audit *a, size_t *best, const size_t *ids,
+    const long long *val, size_t ncand, size_t max, long long limit,
+    const unsigned char *check, long *budget);
 
 #endif

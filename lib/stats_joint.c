@@ -466,30 +466,6 @@ overlap(const struct joint *J, const struct item *x, const struct item *y)
 	return 0;
 }
 
-/* A search of this table's cells (enas_audit_search), jointly. */
-struct jsearch {
-	struct joint *J;
-	const unsigned char *check;
-	size_t *cand;
-};
-
-static int
-joint_safe(void *arg, const size_t *pick, size_t n)
-{
-	struct jsearch *js = arg;
-	long long r;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		enas_audit_mark(js->J->au, js->cand[pick[i]],
-		    ENAS_CELL_SECONDARY);
-	r = enas_audit_run(js->J->au, NULL, js->check, 1);
-	for (i = 0; i < n; i++)
-		enas_audit_mark(js->J->au, js->cand[pick[i]],
-		    ENAS_CELL_SHOWN);
-	return r < 0 ? (int)r : r == 0;
-}
-
 /*
  * Before a refusal: the cells this table's own pattern shows, in sets,
  * fewer first and the smaller total first, each audited with every
@@ -502,15 +478,12 @@ static int
 joint_search(struct joint *J, size_t nv, struct enas_pub *mine,
     const unsigned char *check, const unsigned char *orig)
 {
-	struct jsearch js;
-	size_t i, k, ncand = 0, *best = NULL;
+	size_t i, k, ncand = 0, *cand = NULL, *best = NULL;
 	long long *val = NULL;
 	long budget = enas_audit_budget(J->au);
 	int n = ENAS_ENOMEM;
 
-	js.J = J;
-	js.check = check;
-	if (!(js.cand = enas_calloc(J->nit + 1, sizeof(*js.cand))) ||
+	if (!(cand = enas_calloc(J->nit + 1, sizeof(*cand))) ||
 	    !(best = enas_calloc(J->nit + 1, sizeof(*best))) ||
 	    !(val = enas_calloc(J->nit + 1, sizeof(*val))))
 		goto out;
@@ -523,21 +496,22 @@ joint_search(struct joint *J, size_t nv, struct enas_pub *mine,
 			continue;
 		/* By value, smallest first. */
 		for (k = ncand++; k > 0 && val[k - 1] > J->it[i].value; k--) {
-			js.cand[k] = js.cand[k - 1];
+			cand[k] = cand[k - 1];
 			val[k] = val[k - 1];
 		}
-		js.cand[k] = i;
+		cand[k] = i;
 		val[k] = J->it[i].value;
 	}
-	if ((n = enas_audit_search(best, val, ncand, ncand, -1, &budget,
-	    joint_safe, &js)) > 0)
+	/* The audit's cell of an item is its index. */
+	if ((n = enas_audit_search(J->au, best, cand, val, ncand, ncand, -1,
+	    check, &budget)) > 0)
 		for (i = 0; i < (size_t)n; i++) {
-			k = js.cand[best[i]];
+			k = cand[best[i]];
 			enas_audit_mark(J->au, k, ENAS_CELL_SECONDARY);
 			mine->cells[J->it[k].cell].mark = ENAS_CELL_SECONDARY;
 		}
 out:
-	free(js.cand);
+	free(cand);
 	free(best);
 	free(val);
 	return n < 0 ? n : n > 0;

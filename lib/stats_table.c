@@ -551,33 +551,10 @@ cmp_desc(const void *a, const void *b, void *arg)
  * the smallest total.  It is bounded (enas_audit_budget()): a large
  * table keeps what protect() found.
  */
-struct search {
-	struct cube *q;
-	struct enas_audit *au;
-	size_t *cand;		/* shown non-zero cells, smaller first */
-};
-
 static int
 cmp_asc(const void *a, const void *b, void *arg)
 {
 	return cmp_desc(b, a, arg);
-}
-
-/* Whether withholding the picked candidates protects the table. */
-static int
-safe_set(void *arg, const size_t *pick, size_t n)
-{
-	struct search *sr = arg;
-	long long r;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		set_mark(sr->q, sr->au, sr->cand[pick[i]],
-		    ENAS_CELL_SECONDARY);
-	r = enas_audit_run(sr->au, NULL, NULL, 1);
-	for (i = 0; i < n; i++)
-		set_mark(sr->q, sr->au, sr->cand[pick[i]], ENAS_CELL_SHOWN);
-	return r < 0 ? (int)r : r == 0;
 }
 
 /*
@@ -589,16 +566,14 @@ safe_set(void *arg, const size_t *pick, size_t n)
 static int
 search(struct cube *q, struct enas_audit *au, int refused)
 {
-	struct search sr;
-	size_t i, ncand = 0, nsec = 0, *best = NULL;
+	size_t i, ncand = 0, nsec = 0, *cand = NULL, *ids = NULL, *best = NULL;
 	long long secsum = 0, *val = NULL;
 	unsigned char *was = NULL;
-	long budget;
+	long budget = enas_audit_budget(au);
 	int rc = ENAS_ENOMEM, n;
 
-	sr.q = q;
-	sr.au = au;
-	if (!(sr.cand = enas_calloc(q->nc + 1, sizeof(*sr.cand))) ||
+	if (!(cand = enas_calloc(q->nc + 1, sizeof(*cand))) ||
+	    !(ids = enas_calloc(q->nc + 1, sizeof(*ids))) ||
 	    !(best = enas_calloc(q->nc + 1, sizeof(*best))) ||
 	    !(val = enas_calloc(q->nc + 1, sizeof(*val))) ||
 	    !(was = enas_calloc(q->nc + 1, 1)))
@@ -614,31 +589,32 @@ search(struct cube *q, struct enas_audit *au, int refused)
 			secsum += c->value;
 		}
 		if (c->mark != ENAS_CELL_PRIMARY && c->value > 0)
-			sr.cand[ncand++] = i;
+			cand[ncand++] = i;
 	}
-	qsort_r(sr.cand, ncand, sizeof(*sr.cand), cmp_asc, q);
+	qsort_r(cand, ncand, sizeof(*cand), cmp_asc, q);
 	for (i = 0; i < ncand; i++) {
-		val[i] = q->c[sr.cand[i]].value;
-		set_mark(q, au, sr.cand[i], ENAS_CELL_SHOWN);
+		val[i] = q->c[cand[i]].value;
+		ids[i] = q->c[cand[i]].id;
+		set_mark(q, au, cand[i], ENAS_CELL_SHOWN);
 	}
-	budget = enas_audit_budget(au);
 	/* At the size protect() found, only a smaller total. */
-	n = enas_audit_search(best, val, ncand, refused ? ncand : nsec,
-	    refused ? -1 : secsum, &budget, safe_set, &sr);
+	n = enas_audit_search(au, best, ids, val, ncand, refused ? ncand :
+	    nsec, refused ? -1 : secsum, NULL, &budget);
 	if (n < 0) {
 		rc = n;
 		goto out;
 	}
 	if (n > 0)
 		for (i = 0; i < (size_t)n; i++)
-			set_mark(q, au, sr.cand[best[i]], ENAS_CELL_SECONDARY);
+			set_mark(q, au, cand[best[i]], ENAS_CELL_SECONDARY);
 	else
 		for (i = 0; i < q->nc; i++)
 			if (q->c[i].twin == i && q->c[i].mark != was[i])
 				set_mark(q, au, i, was[i]);
 	rc = n > 0;
 out:
-	free(sr.cand);
+	free(cand);
+	free(ids);
 	free(best);
 	free(val);
 	free(was);

@@ -96,61 +96,57 @@ bound_value(struct walk *w, const struct enas_field *f,
 	return (*out = enas_date_parse(n->value, n->len)) >= 0;
 }
 
+/*
+ * How a value past a bound is said, whole sentences for translators:
+ * [above][a date][bound named by a field (or "today")].  The value
+ * first, then the bound (the field's name and its value, or the value).
+ */
+static const char *const past[2][2][2] = {
+	{ { N_("%s is below %s"),
+	    /* TRANSLATORS: a number, the field it must not be below,
+	       and that field's value */
+	    N_("%s is below %s (%s)") },
+	  { N_("%s is before %s"),
+	    /* TRANSLATORS: a date, the field or "today" it must not
+	       precede, and that field's date */
+	    N_("%s is before %s (%s)") } },
+	{ { N_("%s is above %s"),
+	    /* TRANSLATORS: a number, the field it must not be above,
+	       and that field's value */
+	    N_("%s is above %s (%s)") },
+	  { N_("%s is after %s"),
+	    /* TRANSLATORS: a date, the field or "today" it must not
+	       follow, and that field's date */
+	    N_("%s is after %s (%s)") } }
+};
+
 static void
 check_bounds(struct walk *w, const struct enas_field *f, const char *path,
     const struct enas_node *n, long long v)
 {
+	const struct enas_bound *bound[2] = { &f->min, &f->max };
 	long long b;
-	const char *name;
+	const char *name, *msg;
 	char vb[64], bb[64];
+	int above, date = f->type == ENAS_DATE;
 
-	if (f->type == ENAS_DATE)
+	if (date)
 		enas_date_format(vb, v);
 	else
 		snprintf(vb, sizeof(vb), "%lld", v);
-	if (bound_value(w, f, &f->min, &b, &name) && v < b) {
-		if (f->type == ENAS_DATE)
+	for (above = 0; above < 2; above++) {
+		if (!bound_value(w, f, bound[above], &b, &name) ||
+		    (above ? v <= b : v >= b))
+			continue;
+		if (date)
 			enas_date_format(bb, b);
 		else
 			snprintf(bb, sizeof(bb), "%lld", b);
-		if (name && f->type == ENAS_DATE)
-			/* TRANSLATORS: a date, the field or "today" it must
-			   not precede, and that field's date */
-			report(w, f, path, n->line, n->col,
-			    _("%s is before %s (%s)"), vb, name, bb);
-		else if (name)
-			/* TRANSLATORS: a number, the field it must not be
-			   below, and that field's value */
-			report(w, f, path, n->line, n->col,
-			    _("%s is below %s (%s)"), vb, name, bb);
-		else if (f->type == ENAS_DATE)
-			report(w, f, path, n->line, n->col,
-			    _("%s is before %s"), vb, bb);
+		msg = _(past[above][date][name != NULL]);
+		if (name)
+			report(w, f, path, n->line, n->col, msg, vb, name, bb);
 		else
-			report(w, f, path, n->line, n->col,
-			    _("%s is below %s"), vb, bb);
-	}
-	if (bound_value(w, f, &f->max, &b, &name) && v > b) {
-		if (f->type == ENAS_DATE)
-			enas_date_format(bb, b);
-		else
-			snprintf(bb, sizeof(bb), "%lld", b);
-		if (name && f->type == ENAS_DATE)
-			/* TRANSLATORS: a date, the field or "today" it must
-			   not follow, and that field's date */
-			report(w, f, path, n->line, n->col,
-			    _("%s is after %s (%s)"), vb, name, bb);
-		else if (name)
-			/* TRANSLATORS: a number, the field it must not be
-			   above, and that field's value */
-			report(w, f, path, n->line, n->col,
-			    _("%s is above %s (%s)"), vb, name, bb);
-		else if (f->type == ENAS_DATE)
-			report(w, f, path, n->line, n->col,
-			    _("%s is after %s"), vb, bb);
-		else
-			report(w, f, path, n->line, n->col,
-			    _("%s is above %s"), vb, bb);
+			report(w, f, path, n->line, n->col, msg, vb, bb);
 	}
 }
 
