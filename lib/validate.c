@@ -11,16 +11,10 @@
 #include "i18n.h"
 #include "pattern.h"
 #include "rules.h"
+#include "rules_priv.h"
 #include "suggest.h"
 
 /* Mirrors rules.c: the compiled parts of a field. */
-struct field_priv {
-	struct enas_pattern *match;
-	struct enas_pattern *deny;
-	struct enas_expr *required_if;
-	struct enas_expr *forbidden_if;
-};
-
 #define PATH_MAX_LEN 256
 
 struct walk {
