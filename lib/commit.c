@@ -499,63 +499,6 @@ out:
 	return rc;
 }
 
-int
-enas_config_bool(struct enas_repo *repo, const char *name, int dflt)
-{
-	git_config *cfg = NULL;
-	int v = dflt;
-
-	if (git_repository_config_snapshot(&cfg, enas_repo_git(repo)) == 0 &&
-	    git_config_get_bool(&v, cfg, name) < 0)
-		v = dflt;
-	git_config_free(cfg);
-	return v;
-}
-
-int
-enas_config_string(struct enas_buf *b, struct enas_repo *repo,
-    const char *name)
-{
-	git_config *cfg = NULL;
-	const char *v;
-	int rc;
-
-	b->len = 0;
-	if (git_repository_config_snapshot(&cfg, enas_repo_git(repo)) < 0)
-		return enas_repo_error(_("cannot read the git config"));
-	rc = git_config_get_string(&v, cfg, name);
-	if (rc == GIT_ENOTFOUND)
-		rc = 0;
-	else if (rc < 0)
-		rc = enas_repo_error(name);
-	else
-		rc = enas_buf_puts(b, v) < 0 ? ENAS_ENOMEM : 1;
-	git_config_free(cfg);
-	return rc;
-}
-
-int
-enas_repo_lock(struct enas_lock **out, struct enas_repo *repo)
-{
-	struct enas_buf path = ENAS_BUF_INIT;
-	const char *s = getenv("ENAS_LOCK_TIMEOUT");
-	long secs = 30;
-	char *end;
-	int rc;
-
-	if (s && *s) {
-		secs = strtol(s, &end, 10);
-		if (*end || secs < 0 || secs > 86400)
-			secs = 30;
-	}
-	if (enas_buf_printf(&path, "%senas.lock",
-	    git_repository_commondir(enas_repo_git(repo))) < 0)
-		return ENAS_ENOMEM;
-	rc = enas_lock_take(out, path.data, secs * 1000);
-	enas_buf_free(&path);
-	return rc;
-}
-
 /* The blob HEAD has at path into b: 1, or 0 when it has none. */
 static int
 head_blob(struct enas_buf *b, git_oid *oid, struct enas_repo *repo,

@@ -108,21 +108,4 @@ int enas_commit_message(struct enas_buf *msg, struct enas_repo *repo,
     const struct enas_rules *r, const char *id, const char *path,
     const char *text, size_t len);
 
-/* The git config value name as a boolean, or dflt when unset. */
-int enas_config_bool(struct enas_repo *repo, const char *name, int dflt);
-
-/*
- * The git config value name into b: 1 when set, 0 when not, or a
- * negative status.
- */
-int enas_config_string(struct enas_buf *b, struct enas_repo *repo,
-    const char *name);
-
-/*
- * Take the repository's lock (enas.lock in its git directory, shared
- * by its worktrees), waiting up to ENAS_LOCK_TIMEOUT seconds (default
- * 30) for another enas tool to finish.
- */
-int enas_repo_lock(struct enas_lock **out, struct enas_repo *repo);
-
 #endif

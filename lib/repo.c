@@ -13,6 +13,7 @@
 #include "gitalloc.h"
 #include "i18n.h"
 #include "repo.h"
+#include "write.h"
 
 struct enas_repo {
 	git_repository *git;
@@ -601,5 +602,62 @@ enas_snapshot_read(const struct enas_snapshot *s, const struct enas_entry *e,
 	rc = enas_buf_add(b, git_blob_rawcontent(blob),
 	    (size_t)git_blob_rawsize(blob));
 	git_blob_free(blob);
+	return rc;
+}
+
+int
+enas_config_bool(struct enas_repo *repo, const char *name, int dflt)
+{
+	git_config *cfg = NULL;
+	int v = dflt;
+
+	if (git_repository_config_snapshot(&cfg, enas_repo_git(repo)) == 0 &&
+	    git_config_get_bool(&v, cfg, name) < 0)
+		v = dflt;
+	git_config_free(cfg);
+	return v;
+}
+
+int
+enas_config_string(struct enas_buf *b, struct enas_repo *repo,
+    const char *name)
+{
+	git_config *cfg = NULL;
+	const char *v;
+	int rc;
+
+	b->len = 0;
+	if (git_repository_config_snapshot(&cfg, enas_repo_git(repo)) < 0)
+		return enas_repo_error(_("cannot read the git config"));
+	rc = git_config_get_string(&v, cfg, name);
+	if (rc == GIT_ENOTFOUND)
+		rc = 0;
+	else if (rc < 0)
+		rc = enas_repo_error(name);
+	else
+		rc = enas_buf_puts(b, v) < 0 ? ENAS_ENOMEM : 1;
+	git_config_free(cfg);
+	return rc;
+}
+
+int
+enas_repo_lock(struct enas_lock **out, struct enas_repo *repo)
+{
+	struct enas_buf path = ENAS_BUF_INIT;
+	const char *s = getenv("ENAS_LOCK_TIMEOUT");
+	long secs = 30;
+	char *end;
+	int rc;
+
+	if (s && *s) {
+		secs = strtol(s, &end, 10);
+		if (*end || secs < 0 || secs > 86400)
+			secs = 30;
+	}
+	if (enas_buf_printf(&path, "%senas.lock",
+	    git_repository_commondir(enas_repo_git(repo))) < 0)
+		return ENAS_ENOMEM;
+	rc = enas_lock_take(out, path.data, secs * 1000);
+	enas_buf_free(&path);
 	return rc;
 }

@@ -9,6 +9,8 @@
 
 #include "enas.h"
 
+struct enas_lock;		/* write.h */
+
 #define ENAS_RECORDS_DIR "records"
 #define ENAS_RULES_DIR "records/rules"
 
@@ -157,5 +159,22 @@ const struct enas_entry *enas_snapshot_find(const struct enas_snapshot *s,
  */
 int enas_snapshot_read(const struct enas_snapshot *s,
     const struct enas_entry *e, struct enas_buf *b, size_t max);
+
+/* The git config value name as a boolean, or dflt when unset. */
+int enas_config_bool(struct enas_repo *repo, const char *name, int dflt);
+
+/*
+ * The git config value name into b: 1 when set, 0 when not, or a
+ * negative status.
+ */
+int enas_config_string(struct enas_buf *b, struct enas_repo *repo,
+    const char *name);
+
+/*
+ * Take the repository's lock (enas.lock in its git directory, shared
+ * by its worktrees), waiting up to ENAS_LOCK_TIMEOUT seconds (default
+ * 30) for another enas tool to finish.
+ */
+int enas_repo_lock(struct enas_lock **out, struct enas_repo *repo);
 
 #endif
