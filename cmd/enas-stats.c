@@ -352,6 +352,7 @@ labels_load(const struct enas_stats *st, struct enas_repo *repo)
 	const struct enas_rules *r;
 	size_t g;
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	if (!(label_field = calloc(st->ngroups + 1, sizeof(*label_field))))
 		nomem();
 	if (enas_snapshot_under(&snap, repo, ENAS_COMMIT, st->commit,

@@ -271,7 +271,7 @@ rev_list(struct enas_log *l, const git_oid *from, const char *path)
 	int fd[2] = { -1, -1 }, rc, status;
 	size_t cap = 0;
 	ssize_t n;
-	pid_t pid;
+	pid_t pid = -1;
 	void *q;
 
 	l->nlist = l->next = 0;
@@ -312,9 +312,11 @@ rev_list(struct enas_log *l, const git_oid *from, const char *path)
 			break;
 		}
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	status = -1;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+	if (rc == 0 && (status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0))
 		rc = enas_error_set(ENAS_EIO, _("git rev-list of %s failed"),
 		    path);
 	for (p = l->out.data, end = p + l->out.len; rc == 0 && p &&

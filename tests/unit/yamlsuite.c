@@ -292,13 +292,22 @@ cmp_name(const void *a, const void *b)
  * The names of the subdirectories of dir, sorted, in *out (n of them);
  * the caller frees each and the array.  Returns -1 if dir is unreadable.
  */
+/*
+ * gcc 12's -fanalyzer loses the names once they are stored in v and v
+ * goes through qsort, and calls each one leaked; free_names() frees
+ * them all.  Silenced for this function only, and only for gcc.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static int
 subdirs(const char *dir, char ***out, size_t *n)
 {
-	char **v = NULL, **nv, path[4096];
+	char **v = NULL, **nv, *name, path[4096];
 	struct dirent *de;
 	struct stat st;
-	size_t cap = 0;
+	size_t cap = 0, k = 0;
 	DIR *d;
 
 	*out = NULL;
@@ -311,22 +320,26 @@ subdirs(const char *dir, char ***out, size_t *n)
 		if (join(path, sizeof(path), dir, de->d_name) < 0 ||
 		    stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
-		if (*n == cap) {
+		if (k == cap) {
 			cap = cap ? cap * 2 : 64;
 			if (!(nv = realloc(v, cap * sizeof(*v))))
 				break;
 			v = nv;
 		}
-		if (!(v[*n] = strdup(de->d_name)))
+		if (!(name = strdup(de->d_name)))
 			break;
-		(*n)++;
+		v[k++] = name;
 	}
 	closedir(d);
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_name);
+	if (k)
+		qsort(v, k, sizeof(*v), cmp_name);
 	*out = v;
+	*n = k;
 	return 0;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 static void
 free_names(char **v, size_t n)
