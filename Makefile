@@ -251,7 +251,7 @@ check-deps: locale-deps
 # FULL=1 runs every test.
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite
-VALGRIND_SAMPLE = check edit front guidance id init log merge new \
+VALGRIND_SAMPLE = check edit front guidance id init labels log merge new \
 	publish record rules show-ls staged suppress tool
 VALGRIND_TESTS = $(if $(FULL),tests/*.t,$(VALGRIND_SAMPLE:%=tests/%.t))
 check-valgrind: all $(UNITS) $(REPLAYS) | check-deps
