@@ -3,7 +3,7 @@
 # column; a pattern that backtracks without end is an error, not a pass.
 . "$(dirname "$0")/lib.sh"
 
-plan 11
+plan 10
 
 records_repo "$TMP/r"
 cd "$TMP/r" || exit 2
@@ -19,13 +19,10 @@ with_rule() {
 
 with_rule "{match: '(a+)+\$'}"
 sed -i "s/^country: .*/country: $(printf 'a%.0s' $(seq 1 40))!/" records/partners/bayti.yaml
-start=$(date +%s)
+# The match limit stops it (no timed check: speed lives in make bench).
 run enas-check records/partners/bayti.yaml
-took=$(( $(date +%s) - start ))
 is "1:records/partners/bayti.yaml:6:10: error: country: rule match '(a+)+\$' hit the matching limit (the pattern backtracks too much); fix the rule in records/rules/partner.yaml" \
     "$rc:$err" "catastrophic backtracking is an error that names the rule and the record"
-[ "$took" -le 2 ]
-ok $? "and it stops quickly (${took}s)"
 git checkout -q records/partners
 
 with_rule "{match: '([a-z]'}"
