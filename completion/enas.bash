@@ -102,7 +102,7 @@ _enas() {
 		case $tool in
 		new) _enas_reply $'-n\n--no-edit\n-s\n--site\n-C\n-h' ;;
 		edit) _enas_reply $'-f\n--force\n-C\n-h' ;;
-		show) _enas_reply $'-r\n--rev\n-C\n-h' ;;
+		show) _enas_reply $'-r\n--rev\n--labels\n-C\n-h' ;;
 		ls) _enas_reply $'-w\n--where\n-f\n--fields\n-r\n--rev\n-0\n--null\n-C\n-h' ;;
 		log) _enas_reply $'--oneline\n-p\n--patch\n-r\n--rev\n-C\n-h' ;;
 		init) _enas_reply $'--bare\n-h' ;;
