@@ -505,6 +505,11 @@ settle(struct loader *ld, struct enas_rules *r)
 		    !f->max.field && !f->max.today && f->max.num < 0)))
 			bad(ld, n, 1, f->path, _("a date bound is a date, "
 			    "today or a field%s%s"), NULL, NULL);
+		if (f->min.set && f->max.set && !f->min.field &&
+		    !f->max.field && !f->min.today && !f->max.today &&
+		    f->min.num > f->max.num)
+			bad(ld, n, 1, f->path, _("min is above max: no value "
+			    "can keep both%s%s"), NULL, NULL);
 		if (f->min.field && !enas_rules_field(r, f->min.field))
 			bad(ld, n, 1, f->path, _("min: '%s' is not a declared "
 			    "field%s"), f->min.field, NULL);
