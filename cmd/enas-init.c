@@ -51,14 +51,6 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-static int
-is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /*
  * The defaults below top, in the installed layout (rules/, partners/,
  * hooks/) or a source tree's (records/rules/, records/partners/,
@@ -70,7 +62,7 @@ try_datadir(const char *top)
 	char probe[PATH_MAX];
 
 	snprintf(probe, sizeof(probe), "%s/records/rules", top);
-	if (is_dir(probe)) {
+	if (tool_is_dir(probe)) {
 		snprintf(data.rules, sizeof(data.rules), "%s/records/rules",
 		    top);
 		snprintf(data.partners, sizeof(data.partners),
@@ -81,7 +73,7 @@ try_datadir(const char *top)
 		    top);
 	}
 	snprintf(data.hooks, sizeof(data.hooks), "%s/hooks", top);
-	if (!is_dir(data.rules) || !is_dir(data.hooks))
+	if (!tool_is_dir(data.rules) || !tool_is_dir(data.hooks))
 		return 0;
 	/* git runs the hooks from wherever it is: an absolute path. */
 	if (realpath(data.hooks, probe))
@@ -96,10 +88,9 @@ try_datadir(const char *top)
 static void
 find_datadir(void)
 {
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
+	char exe[PATH_MAX + 32], *slash;
+	const char *env = getenv("ENAS_DATADIR"), *dir;
 	int up;
-	const char *env = getenv("ENAS_DATADIR");
 
 	if (env && *env) {
 		if (!try_datadir(env))
@@ -107,25 +98,21 @@ find_datadir(void)
 			    env);
 		return;
 	}
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = '\0';
-		for (up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
-			*slash = '\0';
+	if ((dir = tool_exe_dir())) {
+		snprintf(exe, sizeof(exe), "%s", dir);
+		for (up = 0; up < 3; up++) {
 			if (up > 0 && try_datadir(exe) &&
-			    is_dir(data.partners))
+			    tool_is_dir(data.partners))
 				return;
+			if (!(slash = strrchr(exe, '/')))
+				break;
+			*slash = '\0';
 		}
-	}
-	/* installed elsewhere than built for: PREFIX/bin/../share/enas */
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) &&
-		    (size_t)(slash - exe) + sizeof("/../share/enas") <=
-		    sizeof(exe)) {
-			memcpy(slash, "/../share/enas", sizeof("/../share/enas"));
-			if (try_datadir(exe) && is_dir(data.partners))
-				return;
-		}
+		/* installed elsewhere than built for: PREFIX/bin/../share/enas */
+		if (snprintf(exe, sizeof(exe), "%s/../share/enas", dir) <
+		    (int)sizeof(exe) && try_datadir(exe) &&
+		    tool_is_dir(data.partners))
+			return;
 	}
 	if (!try_datadir(ENAS_DATADIR))
 		errx(2, _("no default rules in %s (set ENAS_DATADIR, or run "
@@ -627,7 +614,7 @@ main(int argc, char *argv[])
 	 * whose first run stopped before its commit (no git identity).
 	 */
 	snprintf(src, sizeof(src), "%s%s/partners", top, ENAS_RECORDS_DIR);
-	if (!is_dir(src) ||
+	if (!tool_is_dir(src) ||
 	    git_repository_head_unborn(enas_repo_git(repo)) == 1)
 		install_dir(repo, top, data.partners, ENAS_RECORDS_DIR
 		    "/partners");

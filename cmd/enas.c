@@ -367,18 +367,12 @@ out:
 int
 main(int argc, char *argv[])
 {
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
+	const char *dir;
 
 	/* "enas --version" is ours; "enas check --version" is the tool's. */
 	tool_init("enas", argc > 1 ? 2 : 1, argv);
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/'))) {
-			*slash = '\0';
-			snprintf(self, sizeof(self), "%s", exe);
-		}
-	}
+	if ((dir = tool_exe_dir()))
+		snprintf(self, sizeof(self), "%s", dir);
 	argc--;
 	argv++;
 	while (argc > 0 && argv[0][0] == '-') {

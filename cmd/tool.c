@@ -32,13 +32,32 @@ int tool_nwarnings;
 static void (*at_fail)(void *);
 static void *at_fail_arg;
 
-/* Whether path is a directory. */
-static int
-is_dir(const char *path)
+int
+tool_is_dir(const char *path)
 {
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *
+tool_exe_dir(void)
+{
+	static char dir[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	if (!dir[0]) {
+		if ((n = readlink("/proc/self/exe", dir, sizeof(dir) - 1)) <= 0)
+			return NULL;
+		dir[n] = '\0';
+		if (!(slash = strrchr(dir, '/'))) {
+			dir[0] = '\0';
+			return NULL;
+		}
+		*slash = '\0';
+	}
+	return dir;
 }
 
 /*
@@ -52,26 +71,20 @@ is_dir(const char *path)
 static const char *
 locale_dir(void)
 {
-	static char dir[PATH_MAX];
-	char exe[PATH_MAX], probe[PATH_MAX + 32], *slash;
-	const char *env = getenv("ENAS_LOCALEDIR");
-	ssize_t n;
+	static char dir[PATH_MAX + 32];
+	char probe[PATH_MAX + 32];
+	const char *env = getenv("ENAS_LOCALEDIR"), *exe = tool_exe_dir();
 
 	if (env && *env)
 		return env;
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/'))) {
-			*slash = '\0';
-			snprintf(probe, sizeof(probe), "%s/../share/enas", exe);
-			if (snprintf(dir, sizeof(dir), "%s/../share/locale",
-			    exe) < (int)sizeof(dir) && is_dir(dir) &&
-			    is_dir(probe))
-				return dir;
-			if (snprintf(dir, sizeof(dir), "%s/locale", exe) <
-			    (int)sizeof(dir) && is_dir(dir))
-				return dir;
-		}
+	if (exe) {
+		snprintf(probe, sizeof(probe), "%s/../share/enas", exe);
+		snprintf(dir, sizeof(dir), "%s/../share/locale", exe);
+		if (tool_is_dir(dir) && tool_is_dir(probe))
+			return dir;
+		snprintf(dir, sizeof(dir), "%s/locale", exe);
+		if (tool_is_dir(dir))
+			return dir;
 	}
 	return ENAS_LOCALEDIR;
 }

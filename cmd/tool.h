@@ -108,6 +108,15 @@ int tool_kinds(struct enas_kinds **out, const struct enas_snapshot *snap);
  */
 int tool_tsv_cell(struct enas_buf *b, const char *s, size_t n);
 
+/* Whether path is a directory. */
+int tool_is_dir(const char *path);
+
+/*
+ * The directory of the running program (from /proc/self/exe), or NULL
+ * when it cannot be known.  Kept: the same string at every call.
+ */
+const char *tool_exe_dir(void);
+
 /*
  * Flush standard output and check that everything written to it was
  * written (a full disk, a closed pipe): exit 2 with a message if not.

@@ -5,8 +5,7 @@
  * at git's speed (its delta cache, its commit-graph), every commit that
  * changed the record's path, with git log's history simplification.
  * Each is then read here: the record's version in it and in its
- * parents, down the tree ids of the path (each level remembers the last
- * trees it read).  When a commit has the record and its parent has not
+ * parents, at the path.  When a commit has the record and its parent has not
  * at that path, the parent is searched wherever the kind keeps it: if
  * the record is there, it moved, and the walk goes on from that parent
  * with git rev-list of the other path (a segment); if not, it was
@@ -25,27 +24,6 @@
 #include "i18n.h"
 #include "log.h"
 
-#define LEVELS 16	/* levels of the path with a memory */
-#define TREES 4		/* trees remembered per level */
-#define VERSIONS 8	/* versions remembered, by commit */
-
-/* An entry found (or not) in a tree at one level. */
-struct seen {
-	int used;
-	git_oid tree;
-	int found;
-	git_oid id;
-	unsigned mode;
-};
-
-/* A commit's version, read at path; searched: looked for elsewhere. */
-struct memo {
-	int used;
-	git_oid commit;
-	int searched;
-	struct enas_log_version v;
-};
-
 struct enas_log {
 	struct enas_repo *repo;
 	git_repository *git;
@@ -58,12 +36,6 @@ struct enas_log {
 	git_oid from;			/* from this commit */
 	struct enas_buf path;		/* at this path */
 	struct enas_buf hint;		/* the path seen last */
-	struct enas_buf name;		/* scratch: one component */
-	struct enas_buf levels;		/* the path the levels remember */
-	struct seen seen[LEVELS][TREES];
-	unsigned next_seen[LEVELS];
-	struct memo memo[VERSIONS];
-	unsigned next_memo;
 	struct enas_log_version cur, par, old;
 	git_commit *commit, *parent;
 };
@@ -81,99 +53,30 @@ version_copy(struct enas_log_version *to, const struct enas_log_version *from,
 		*rc = ENAS_ENOMEM;
 }
 
-static void
-forget_levels(struct enas_log *l)
-{
-	memset(l->seen, 0, sizeof(l->seen));
-	memset(l->next_seen, 0, sizeof(l->next_seen));
-}
-
-/* The entry name in tree id, through the level's memory. */
+/* The version at path in commit c. */
 static int
-entry(struct enas_log *l, size_t level, const git_oid *tree,
-    const char *name, struct seen *out)
+at_path(git_commit *c, const char *path, struct enas_log_version *v)
 {
-	const git_tree_entry *te;
-	git_tree *t = NULL;
-	struct seen *s;
-	size_t i;
-
-	if (level < LEVELS)
-		for (i = 0; i < TREES; i++) {
-			s = &l->seen[level][i];
-			if (s->used && git_oid_equal(&s->tree, tree)) {
-				*out = *s;
-				return 0;
-			}
-		}
-	if (git_tree_lookup(&t, l->git, tree) < 0)
-		return enas_repo_error(_("cannot read a tree"));
-	memset(out, 0, sizeof(*out));
-	out->used = 1;
-	out->tree = *tree;
-	if ((te = git_tree_entry_byname(t, name))) {
-		out->found = 1;
-		out->id = *git_tree_entry_id(te);
-		out->mode = git_tree_entry_filemode(te);
-	}
-	git_tree_free(t);
-	if (level < LEVELS) {
-		l->seen[level][l->next_seen[level]] = *out;
-		l->next_seen[level] = (l->next_seen[level] + 1) % TREES;
-	}
-	return 0;
-}
-
-/*
- * The version at path in commit c, down the tree ids.  The memories of
- * the levels hold names of one path: a new path forgets them.
- */
-static int
-at_path(struct enas_log *l, git_commit *c, const char *path,
-    struct enas_log_version *v)
-{
-	const char *p = path, *slash;
-	struct seen e;
-	git_oid tree = *git_commit_tree_id(c);
-	size_t level = 0;
+	git_tree_entry *te = NULL;
+	git_tree *tree = NULL;
 	int rc;
 
 	v->found = 0;
 	v->path.len = 0;
 	if (enas_buf_puts(&v->path, path) < 0)
 		return ENAS_ENOMEM;
-	if (!*path)
-		return 0;
-	if (!l->levels.data || strcmp(l->levels.data, path) != 0) {
-		forget_levels(l);
-		l->levels.len = 0;
-		if (enas_buf_puts(&l->levels, path) < 0)
-			return ENAS_ENOMEM;
+	if (git_commit_tree(&tree, c) < 0)
+		return enas_repo_error(_("cannot read a commit's tree"));
+	rc = *path ? git_tree_entry_bypath(&te, tree, path) : GIT_ENOTFOUND;
+	if (rc == 0 && git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
+		v->found = 1;
+		v->blob = *git_tree_entry_id(te);
+		v->mode = git_tree_entry_filemode(te);
 	}
-	for (;;) {
-		slash = strchr(p, '/');
-		l->name.len = 0;
-		if (enas_buf_add(&l->name, p, slash ? (size_t)(slash - p) :
-		    strlen(p)) < 0)
-			return ENAS_ENOMEM;
-		if ((rc = entry(l, level, &tree, l->name.data, &e)) < 0)
-			return rc;
-		if (!e.found)
-			return 0;
-		if (!slash)
-			break;
-		if (e.mode != GIT_FILEMODE_TREE)
-			return 0;
-		tree = e.id;
-		p = slash + 1;
-		level++;
-	}
-	if (e.mode == GIT_FILEMODE_TREE)
-		return 0;
-	v->found = 1;
-	v->blob = e.id;
-	v->mode = e.mode;
-	return 0;
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	return rc == 0 || rc == GIT_ENOTFOUND ? 0 :
+	    enas_repo_error(_("cannot read a tree"));
 }
 
 /* Wherever the record's kind keeps it in commit c. */
@@ -198,52 +101,24 @@ search(struct enas_log *l, git_commit *c, struct enas_log_version *v)
 
 /*
  * The version of the record in commit c: at path when it is there;
- * else, when look_elsewhere, wherever its kind keeps it.  A version
- * remembered for c is used when it answers the question asked, or
- * always when trust (the walk reaching a commit it has read as a
- * parent: what the parent's child asked then is what counts).
+ * else, when look_elsewhere, wherever its kind keeps it.
  */
 static int
 version(struct enas_log *l, git_commit *c, const char *path,
-    int look_elsewhere, int trust, struct enas_log_version *v)
+    int look_elsewhere, struct enas_log_version *v)
 {
-	const git_oid *id = git_commit_id(c);
-	struct memo *m;
-	size_t i;
-	int rc = 0;
+	int rc;
 
-	for (i = 0; i < VERSIONS; i++) {
-		m = &l->memo[i];
-		if (!m->used || !git_oid_equal(&m->commit, id))
-			continue;
-		if ((m->v.found || strcmp(m->v.path.data ? m->v.path.data :
-		    "", path) == 0) &&
-		    (trust || m->v.found || m->searched || !look_elsewhere)) {
-			version_copy(v, &m->v, &rc);
-			return rc;
-		}
-		break;
-	}
-	if ((rc = at_path(l, c, path, v)) < 0)
+	if ((rc = at_path(c, path, v)) < 0 || v->found || !look_elsewhere)
 		return rc;
-	if (!v->found && look_elsewhere) {
-		if ((rc = search(l, c, v)) < 0)
-			return rc;
-		if (!v->found) {
-			v->path.len = 0;
-			if (enas_buf_puts(&v->path, path) < 0)
-				return ENAS_ENOMEM;
-		}
+	if ((rc = search(l, c, v)) < 0)
+		return rc;
+	if (!v->found) {
+		v->path.len = 0;
+		if (enas_buf_puts(&v->path, path) < 0)
+			return ENAS_ENOMEM;
 	}
-	if (i == VERSIONS) {
-		m = &l->memo[l->next_memo];
-		l->next_memo = (l->next_memo + 1) % VERSIONS;
-	}
-	m->used = 1;
-	m->commit = *id;
-	m->searched = look_elsewhere;
-	version_copy(&m->v, v, &rc);
-	return rc;
+	return 0;
 }
 
 static int
@@ -412,7 +287,7 @@ enas_log_next(struct enas_log *l, struct enas_log_step *step)
 		if (git_commit_lookup(&l->commit, l->git,
 		    &l->list[l->next++]) < 0)
 			return enas_repo_error(_("cannot read a commit"));
-		if ((rc = version(l, l->commit, l->hint.data, 0, 1,
+		if ((rc = version(l, l->commit, l->hint.data, 0,
 		    &l->cur)) < 0)
 			return rc;
 		np = git_commit_parentcount(l->commit);
@@ -427,7 +302,7 @@ enas_log_next(struct enas_log *l, struct enas_log_step *step)
 			 * Gone from its path: moved, or created here; only
 			 * then is the parent searched.
 			 */
-			rc = version(l, parent, l->hint.data, l->cur.found, 0,
+			rc = version(l, parent, l->hint.data, l->cur.found,
 			    &l->par);
 			if (rc < 0) {
 				git_commit_free(parent);
@@ -468,8 +343,6 @@ enas_log_next(struct enas_log *l, struct enas_log_step *step)
 void
 enas_log_free(struct enas_log *l)
 {
-	size_t i;
-
 	if (!l)
 		return;
 	git_commit_free(l->commit);
@@ -477,14 +350,10 @@ enas_log_free(struct enas_log *l)
 	free(l->list);
 	enas_buf_free(&l->out);
 	enas_buf_free(&l->path);
-	for (i = 0; i < VERSIONS; i++)
-		enas_buf_free(&l->memo[i].v.path);
 	enas_buf_free(&l->cur.path);
 	enas_buf_free(&l->par.path);
 	enas_buf_free(&l->old.path);
 	enas_buf_free(&l->hint);
-	enas_buf_free(&l->name);
-	enas_buf_free(&l->levels);
 	free(l->id);
 	free(l);
 }

@@ -1,17 +1,15 @@
 /*
  * log.h: the history of one record, as git log walks a path.
  *
- * The walk visits the commits reachable from a start, newest first, and
- * yields each commit whose version of the record differs from each of
- * its parents' (git log's history simplification).  A version is read
- * as git does: the tree ids down the record's path are compared, and a
- * directory whose tree did not change is not read again, so the cost of
- * a commit is the trees that changed on the path, not the size of the
- * repository.  When the record is gone from its path between a commit
- * and its parent, the parent is searched wherever the record's kind
- * keeps it (it moved, or was created there); a commit older than the
- * record's creation is looked at on the last path only.  Memory is
- * bounded: a few versions and a few trees per level of the path.
+ * The walk yields, newest first, each commit that changed the record:
+ * the commits git rev-list START -- PATH gives (git log's history
+ * simplification, at git's speed), the record read in each and in its
+ * parents.  When a commit has the record and its parent has it at
+ * another path (searched wherever the record's kind keeps it), it moved:
+ * the walk goes on from the parent with that path.  A commit older than
+ * the record's creation is looked at on the last path only.  Memory is
+ * that of one segment's list of commits.  The walk runs git, which must
+ * be on PATH.
  */
 #ifndef ENAS_LOG_H
 #define ENAS_LOG_H
